@@ -1,0 +1,17 @@
+"""Where the project's data folders live.
+
+The bot reads its flows and resources from the project checkout (they are data, edited like
+code). `RECOVERY_BOT_HOME` points elsewhere when the package runs from another folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(os.environ.get("RECOVERY_BOT_HOME", Path(__file__).resolve().parent.parent))
+FLOWS_DIR = PROJECT_ROOT / "flows"
+RESOURCES_DIR = PROJECT_ROOT / "resources"
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
+SAFETY_DIR = RESOURCES_DIR / "safety"
+REFERRALS_DIR = RESOURCES_DIR / "referrals"

@@ -1,0 +1,206 @@
+"""The bot's core, shared by every channel: one person's message in, replies out.
+
+    app = await RecoveryBot.create(settings)
+    replies = await app.handle(Inbound(user_key="console:sam", received_at=now, text="hi"))
+
+For each message `handle()` takes the person's lock (one message at a time per person in
+this process), opens a transaction, loads and locks the person's rows, runs the engine and
+stores the new state. A conflicting write from another worker makes the step run again on
+fresh data, so answers are never lost or interleaved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.engine.actions import Say, actions
+from bot.engine.loader import check_engine
+from bot.engine.messages import Inbound, Outbound
+from bot.engine.runtime import Engine, Interrupt
+from bot.engine.state import ConversationState
+from bot.errors import FlowError
+from bot.hooks import hooks
+from bot.storage.db import Database
+from bot.storage.models import Person
+from bot.storage.people import (
+    get_or_create_person,
+    load_conversation,
+    person_view,
+    store_conversation,
+)
+
+log = logging.getLogger(__name__)
+
+# Domain packages register their actions and hooks when imported.
+DOMAIN_MODULES = ("bot.profile",)
+MAX_ATTEMPTS = 6
+
+
+def load_domain_modules() -> None:
+    """Import every domain package so its actions and hooks are registered."""
+    for name in DOMAIN_MODULES:
+        importlib.import_module(name)
+
+
+@dataclass
+class Deps:
+    """What actions and hooks get for one step: the transaction and the person in it."""
+
+    session: AsyncSession
+    person: Person
+    settings: Settings
+    now: datetime
+    app: RecoveryBot
+
+
+class _PersonSession:
+    """The engine's `StepSession` for one person in one transaction."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def context(self) -> dict[str, Any]:
+        return {
+            "person": person_view(self.deps.person),
+            "default_country": self.deps.settings.default_country,
+        }
+
+    async def save(self, target: str, value: Any) -> None:
+        from bot.profile import save_profile_field
+
+        save_profile_field(self.deps.person, target.removeprefix("profile."), value)
+
+    async def screen(self, inbound: Inbound) -> Interrupt | None:
+        for fn in hooks.screens:
+            interrupt = await fn(inbound, self.deps)
+            if interrupt is not None:
+                return interrupt
+        return None
+
+    async def intercept(self, inbound: Inbound, state: ConversationState) -> list[Say] | None:
+        for fn in hooks.intercepts:
+            said = await fn(inbound, state, self.deps)
+            if said is not None:
+                return said
+        return None
+
+
+class _Locks:
+    """One asyncio lock per person, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    async def __call__(self, key: str) -> asyncio.Lock:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        await lock.acquire()
+        return lock
+
+    def release(self, key: str) -> None:
+        lock, users = self._locks[key]
+        lock.release()
+        if users <= 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+
+class RecoveryBot:
+    """Engine + database + clock: everything a channel needs to talk to people."""
+
+    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.db = db
+        self.clock = clock
+        self._locks = _Locks()
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db: Database | None = None,
+        migrate: bool = True,
+    ) -> RecoveryBot:
+        """Load and check flows and templates (fail fast), open and migrate the database."""
+        load_domain_modules()
+        engine, problems = check_engine(actions, locale=settings.locale)
+        if engine is None:
+            raise FlowError(problems)
+        database = db or Database(settings.resolved_database_url())
+        if migrate:
+            await database.upgrade()
+        return cls(settings, engine, database, clock or SystemClock())
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.db.dispose()
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Run one inbound message through safety, commands and flows; return the replies."""
+        await self._locks(inbound.user_key)
+        try:
+            return await self._with_retries(inbound.user_key, inbound, None)
+        finally:
+            self._locks.release(inbound.user_key)
+
+    async def start_flow_for(
+        self, user_key: str, flow: str, facts: Mapping[str, Any] | None = None
+    ) -> list[Outbound]:
+        """Start `flow` for a person (a scheduled check-in); their current flow resumes after."""
+        await self._locks(user_key)
+        try:
+            return await self._with_retries(user_key, None, (flow, dict(facts or {})))
+        finally:
+            self._locks.release(user_key)
+
+    async def _with_retries(
+        self, user_key: str, inbound: Inbound | None, start: tuple[str, dict[str, Any]] | None
+    ) -> list[Outbound]:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._step(user_key, inbound, start)
+            except (StaleDataError, IntegrityError, OperationalError) as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                log.info("conversation write conflict (%s), retrying", type(exc).__name__)
+                await asyncio.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+    async def _step(
+        self, user_key: str, inbound: Inbound | None, start: tuple[str, dict[str, Any]] | None
+    ) -> list[Outbound]:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            person = await get_or_create_person(session, user_key, now)
+            if inbound is not None:
+                person.last_seen_at = now
+                person.active = True
+            row = await load_conversation(session, person, now)
+            conv = ConversationState.from_dict(row.data)
+            deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self)
+            step_session = _PersonSession(deps)
+            if inbound is not None:
+                out = await self.engine.step(conv, inbound, step_session)
+                for fn in hooks.after_step:
+                    await fn(inbound, conv, deps)
+            else:
+                assert start is not None
+                out = await self.engine.start_flow(conv, start[0], step_session, start[1])
+            store_conversation(row, conv.to_dict(), now)
+        return out

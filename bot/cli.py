@@ -1,0 +1,165 @@
+"""`recovery-bot`: run the bot, chat on the console, check flows, manage the database.
+
+    recovery-bot chat [--user NAME] [--jsonl]   talk to the bot in this terminal
+    recovery-bot run                            Telegram long polling (needs TELEGRAM_BOT_TOKEN)
+    recovery-bot flows check                    validate every flow and template
+    recovery-bot flows graph FLOW               Mermaid diagram of a flow
+    recovery-bot db upgrade                     apply database migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot.config import Settings, get_settings
+
+log = logging.getLogger("bot")
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+SUBCOMMAND_MODULES: tuple[str, ...] = ()  # domain packages adding their own subcommands
+
+
+def configure_logging(settings: Settings) -> None:
+    """Plain logs on stderr. Nothing a person typed is ever logged (see DEVELOPERS notes)."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run_async(coro: Coroutine[Any, Any, int]) -> int:
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Console chat."""
+    from bot.app import RecoveryBot
+    from bot.channels.console import run_console
+
+    async def main() -> int:
+        app = await RecoveryBot.create(settings)
+        try:
+            await run_console(app, args.user, jsonl=args.jsonl)
+        finally:
+            await app.close()
+        return 0
+
+    return _run_async(main())
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Telegram."""
+    if not settings.telegram_bot_token:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather on Telegram and set it, "
+            "or use `recovery-bot chat` to talk to the bot here.",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.channels.telegram import run_polling
+
+    return run_polling(settings)
+
+
+def cmd_flows_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate flows and templates."""
+    from bot.app import load_domain_modules
+    from bot.engine.actions import actions
+    from bot.engine.loader import check_engine
+
+    load_domain_modules()
+    engine, problems = check_engine(actions, locale=settings.locale)
+    if engine is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"{len(engine.flows.flows)} flows and {len(engine.renderer.keys())} templates are valid.")
+    return 0
+
+
+def cmd_flows_graph(args: argparse.Namespace, settings: Settings) -> int:
+    """Mermaid diagram of one flow."""
+    from bot.engine.flows import load_flows
+    from bot.engine.graph import mermaid
+    from bot.paths import FLOWS_DIR
+
+    flows, _ = load_flows(FLOWS_DIR)
+    if args.flow not in flows:
+        print(f"No flow called '{args.flow}'. Flows: {', '.join(sorted(flows.flows))}",
+              file=sys.stderr)
+        return 1
+    print(mermaid(flows[args.flow]))
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply migrations."""
+    from bot.storage.db import Database
+
+    async def main() -> int:
+        db = Database(settings.resolved_database_url())
+        await db.upgrade()
+        await db.dispose()
+        print("Database is up to date.")
+        return 0
+
+    return _run_async(main())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="recovery-bot", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (SQLite by default)")
+    chat.add_argument("--user", default="me", help="who you are; other names are other people")
+    chat.add_argument("--jsonl", action="store_true", help="one JSON object per reply")
+    chat.set_defaults(handler=cmd_chat)
+
+    run = sub.add_parser("run", help="run on Telegram (long polling)")
+    run.set_defaults(handler=cmd_run)
+
+    flows = sub.add_parser("flows", help="check flows or draw them")
+    flows_sub = flows.add_subparsers(dest="flows_command", required=True)
+    flows_sub.add_parser("check", help="validate every flow and template").set_defaults(
+        handler=cmd_flows_check
+    )
+    graph = flows_sub.add_parser("graph", help="print a Mermaid state diagram of a flow")
+    graph.add_argument("flow")
+    graph.set_defaults(handler=cmd_flows_graph)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+
+    for module_name in SUBCOMMAND_MODULES:
+        module = __import__(module_name, fromlist=["add_subcommands"])
+        module.add_subcommands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `recovery-bot` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings)
+    handler: Handler = args.handler
+    return handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Settings from the environment (or a `.env` file), validated at start-up.
+
+Every variable is listed in the README's Configuration table. Defaults are named constants so
+tests and docs refer to one place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_COUNTRY = "US"
+DEFAULT_LOCALE = "en"
+DEFAULT_TICK_SECONDS = 5.0
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    telegram_bot_token: str | None = Field(default=None, description="BotFather token")
+    telegram_api_base_url: str | None = Field(
+        default=None, description="Another Bot API server, e.g. http://127.0.0.1:8081/bot"
+    )
+    telegram_rate_limiter: bool = Field(
+        default=True, description="Hold sends to Telegram's limits (about 30 messages/s)"
+    )
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; default SQLite in DATA_DIR"
+    )
+    default_country: str = DEFAULT_COUNTRY
+    locale: str = DEFAULT_LOCALE
+    log_level: str = "INFO"
+    scheduler_tick_seconds: float = DEFAULT_TICK_SECONDS
+
+    @field_validator("default_country")
+    @classmethod
+    def _upper_country(cls, value: str) -> str:
+        value = value.strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("DEFAULT_COUNTRY must be a two-letter ISO code such as US or GB")
+        return value
+
+    @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    def resolved_database_url(self) -> str:
+        """The database to use: DATABASE_URL, or a SQLite file inside DATA_DIR."""
+        if self.database_url:
+            url = self.database_url
+            # Hosting platforms hand out postgres:// URLs; SQLAlchemy async needs a driver name.
+            for prefix in ("postgres://", "postgresql://"):
+                if url.startswith(prefix):
+                    return "postgresql+asyncpg://" + url[len(prefix) :]
+            return url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'recovery-bot.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()

@@ -1,0 +1,394 @@
+"""Flows are data: load `flows/*.yaml` into typed objects and validate their meaning.
+
+A flow file looks like::
+
+    flow: onboarding
+    title: onboarding/title          # template key of a short name for the flow
+    command: start                   # optional: /start begins it
+    menu: menu/start                 # optional: description in the command menu
+    start: welcome
+    states:
+      welcome:
+        say: [onboarding/hello]      # sent before the prompt
+        prompt: onboarding/consent   # template key
+        input: {type: choice, options: [{value: agree, label: onboarding/btn_agree}]}
+        next: {agree: name, default: end}
+
+Parsing (shape) and validation (meaning) are separate; validation returns one message per
+problem, naming the file, flow and state and saying how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import FlowError
+
+END = "end"
+FLOW_PREFIX = "flow:"
+INPUT_TYPES = ("text", "choice", "scale", "time", "timezone", "country", "number")
+DEFAULT_TEXT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice input."""
+
+    value: str
+    label: str  # template key
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """What a state expects from the person."""
+
+    type: str
+    max_length: int = DEFAULT_TEXT_LIMIT
+    min_length: int = 1
+    minimum: int = 0
+    maximum: int = 10
+    options: tuple[Option, ...] = ()
+    skippable: bool = False
+    allow_none: bool = False  # e.g. "no daily check-in" for a time input
+    free_text: bool = False  # a choice that also accepts a typed answer as itself
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One conditional transition: go to `target` when `condition` (a Jinja expression) holds."""
+
+    target: str
+    condition: str | None = None
+    value: str | None = None  # for choice inputs: taken when the answer equals this value
+
+
+@dataclass(frozen=True)
+class State:
+    """One step of a flow."""
+
+    name: str
+    prompt: str | None
+    say: tuple[str, ...] = ()
+    input: InputSpec | None = None
+    save: str | None = None
+    reply: str | None = None
+    action: str | None = None
+    enter: str | None = None
+    skip_if: str | None = None
+    branches: tuple[Branch, ...] = ()
+
+    def templates(self) -> list[str]:
+        """Every template key this state renders."""
+        keys = [*self.say]
+        for key in (self.prompt, self.reply):
+            if key:
+                keys.append(key)
+        if self.input:
+            keys.extend(option.label for option in self.input.options)
+        return keys
+
+    def targets(self) -> list[str]:
+        """Every place this state can lead to."""
+        return [branch.target for branch in self.branches]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole flow: its states and how they connect."""
+
+    name: str
+    title: str
+    start: str
+    states: Mapping[str, State]
+    source: Path
+    command: str | None = None
+    menu: str | None = None
+    resumable: bool = True
+    coaching: bool = False  # counted by the open-question measure
+    on_complete: str | None = None
+
+    def state(self, name: str) -> State:
+        """The state called `name` (KeyError if none)."""
+        return self.states[name]
+
+    def templates(self) -> list[str]:
+        """Every template key the flow renders."""
+        keys = [self.title, *(self.menu and [self.menu] or [])]
+        for state in self.states.values():
+            keys.extend(state.templates())
+        return keys
+
+
+@dataclass
+class FlowSet:
+    """All flows, by name, with their commands."""
+
+    flows: dict[str, Flow] = field(default_factory=dict)
+
+    def by_command(self, command: str) -> Flow | None:
+        """The flow started by `/command`, if any."""
+        for flow in self.flows.values():
+            if flow.command == command:
+                return flow
+        return None
+
+    def __getitem__(self, name: str) -> Flow:
+        return self.flows[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.flows
+
+
+# ---------------------------------------------------------------- parsing (shape)
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(item) for item in value)
+
+
+def _parse_input(raw: Any, where: str, problems: list[str]) -> InputSpec | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = {"type": raw}
+    if not isinstance(raw, dict) or "type" not in raw:
+        problems.append(f"{where}: `input` needs a `type` (one of {', '.join(INPUT_TYPES)}).")
+        return None
+    options = []
+    for item in raw.get("options") or []:
+        if not isinstance(item, dict) or "value" not in item or "label" not in item:
+            problems.append(f"{where}: each option needs `value` and `label` (a template key).")
+            continue
+        options.append(Option(value=str(item["value"]), label=str(item["label"])))
+    return InputSpec(
+        type=str(raw["type"]),
+        max_length=int(raw.get("max_length", DEFAULT_TEXT_LIMIT)),
+        min_length=int(raw.get("min_length", 1)),
+        minimum=int(raw.get("min", 0)),
+        maximum=int(raw.get("max", 10)),
+        options=tuple(options),
+        skippable=bool(raw.get("skip", False)),
+        allow_none=bool(raw.get("allow_none", False)),
+        free_text=bool(raw.get("free_text", False)),
+    )
+
+
+def _parse_next(raw: Any, where: str, problems: list[str]) -> tuple[Branch, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (Branch(target=raw),)
+    if isinstance(raw, dict):
+        branches = [Branch(target=str(t), value=str(v)) for v, t in raw.items() if v != "default"]
+        if "default" in raw:
+            branches.append(Branch(target=str(raw["default"])))
+        return tuple(branches)
+    if isinstance(raw, list):
+        branches = []
+        for item in raw:
+            if not isinstance(item, dict) or "goto" not in item:
+                problems.append(f"{where}: each `next` item needs `goto` (and optionally `if`).")
+                continue
+            branches.append(Branch(target=str(item["goto"]), condition=item.get("if")))
+        return tuple(branches)
+    problems.append(f"{where}: `next` must be a state name, a value map or a list of `if`/`goto`.")
+    return ()
+
+
+def parse_flow(path: Path, problems: list[str]) -> Flow | None:
+    """Parse one flow file; append shape problems to `problems`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(f"{path.name}: not valid YAML ({exc}).")
+        return None
+    if not isinstance(raw, dict) or "flow" not in raw or "states" not in raw:
+        problems.append(f"{path.name}: a flow file needs `flow`, `start`, `title` and `states`.")
+        return None
+    name = str(raw["flow"])
+    states: dict[str, State] = {}
+    for state_name, body in (raw.get("states") or {}).items():
+        where = f"{path.name}: flow '{name}', state '{state_name}'"
+        body = body or {}
+        if not isinstance(body, dict):
+            problems.append(f"{where}: a state is a mapping of prompt/input/next.")
+            continue
+        unknown = set(body) - {
+            "say", "prompt", "input", "save", "reply", "action", "enter", "skip_if", "next",
+        }
+        if unknown:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}; check the spelling.")
+        states[str(state_name)] = State(
+            name=str(state_name),
+            prompt=body.get("prompt"),
+            say=_as_tuple(body.get("say")),
+            input=_parse_input(body.get("input"), where, problems),
+            save=body.get("save"),
+            reply=body.get("reply"),
+            action=body.get("action"),
+            enter=body.get("enter"),
+            skip_if=body.get("skip_if"),
+            branches=_parse_next(body.get("next"), where, problems),
+        )
+    return Flow(
+        name=name,
+        title=str(raw.get("title", "")),
+        start=str(raw.get("start", "")),
+        states=states,
+        source=path,
+        command=raw.get("command"),
+        menu=raw.get("menu"),
+        resumable=bool(raw.get("resumable", True)),
+        coaching=bool(raw.get("coaching", False)),
+        on_complete=raw.get("on_complete"),
+    )
+
+
+# ---------------------------------------------------------------- validation (meaning)
+
+
+def _reachable(flow: Flow) -> set[str]:
+    seen: set[str] = set()
+    todo = [flow.start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in flow.states:
+            continue
+        seen.add(name)
+        todo.extend(flow.states[name].targets())
+    return seen
+
+
+def _can_finish(flow: Flow) -> set[str]:
+    """States from which some path leads out of the flow."""
+    done: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for state in flow.states.values():
+            if state.name in done:
+                continue
+            for target in state.targets():
+                if target == END or target.startswith(FLOW_PREFIX) or target in done:
+                    done.add(state.name)
+                    changed = True
+                    break
+    return done
+
+
+def validate_flow(
+    flow: Flow,
+    *,
+    flow_names: Iterable[str],
+    has_template: Callable[[str], bool],
+    has_action: Callable[[str], bool],
+    check_expression: Callable[[str], str | None],
+) -> list[str]:
+    """Meaning problems of one flow, each naming the flow and state and how to fix it."""
+    problems: list[str] = []
+    head = f"{flow.source.name}: flow '{flow.name}'"
+    known_flows = set(flow_names)
+    if not flow.title or not has_template(flow.title):
+        problems.append(f"{head}: `title` must name an existing template (got {flow.title!r}).")
+    if flow.menu and not has_template(flow.menu):
+        problems.append(f"{head}: menu template '{flow.menu}' does not exist; add it.")
+    if flow.on_complete and not has_action(flow.on_complete):
+        problems.append(f"{head}: on_complete action '{flow.on_complete}' is not registered.")
+    if flow.start not in flow.states:
+        problems.append(f"{head}: start state '{flow.start}' is not one of its states.")
+        return problems
+    for state in flow.states.values():
+        where = f"{head}, state '{state.name}'"
+        if state.prompt is None and state.input is not None:
+            problems.append(f"{where}: a state that takes input needs a `prompt` template.")
+        for key in state.templates():
+            if not has_template(key):
+                problems.append(
+                    f"{where}: template '{key}' does not exist; create "
+                    f"resources/templates/<locale>/{key}.j2 or add it to a labels file."
+                )
+        for action in (state.action, state.enter):
+            if action and not has_action(action):
+                problems.append(f"{where}: action '{action}' is not registered.")
+        if state.save and not (state.save.startswith("profile.") or state.save == "answers"):
+            problems.append(f"{where}: `save` must be 'profile.<field>' or 'answers'.")
+        if not state.branches:
+            problems.append(f"{where}: dead end: add `next` (a state, `end` or `flow:<name>`).")
+        spec = state.input
+        if spec is not None:
+            if spec.type not in INPUT_TYPES:
+                problems.append(f"{where}: input type '{spec.type}' unknown ({INPUT_TYPES}).")
+            if spec.type == "choice" and not spec.options:
+                problems.append(f"{where}: a choice input needs `options`.")
+            if spec.type in ("scale", "number") and spec.minimum >= spec.maximum:
+                problems.append(f"{where}: `min` must be below `max`.")
+            values = {option.value for option in spec.options}
+            for branch in state.branches:
+                if branch.value is not None and spec.type == "choice" and branch.value not in values:
+                    problems.append(
+                        f"{where}: `next` names value '{branch.value}', which no option has."
+                    )
+        for branch in state.branches:
+            target = branch.target
+            if target.startswith(FLOW_PREFIX):
+                if target[len(FLOW_PREFIX) :] not in known_flows:
+                    problems.append(f"{where}: `next` goes to unknown flow '{target}'.")
+            elif target != END and target not in flow.states:
+                problems.append(
+                    f"{where}: `next` goes to '{target}', which is not a state of this flow "
+                    f"(states: {', '.join(sorted(flow.states))})."
+                )
+        for expression in [state.skip_if, *(b.condition for b in state.branches)]:
+            if expression:
+                error = check_expression(expression)
+                if error:
+                    problems.append(f"{where}: condition {expression!r} is invalid: {error}.")
+    reachable = _reachable(flow)
+    for name in sorted(set(flow.states) - reachable):
+        problems.append(
+            f"{head}, state '{name}': unreachable from '{flow.start}'; link it or remove it."
+        )
+    finishing = _can_finish(flow)
+    for name in sorted(reachable - finishing):
+        problems.append(
+            f"{head}, state '{name}': dead end: no path from here leads to `end` or another flow."
+        )
+    return problems
+
+
+def load_flows(directory: Path) -> tuple[FlowSet, list[str]]:
+    """Parse every `*.yaml` in `directory`; return the flows and any shape problems."""
+    problems: list[str] = []
+    flows = FlowSet()
+    for path in sorted(directory.glob("[!_]*.yaml")):
+        flow = parse_flow(path, problems)
+        if flow is None:
+            continue
+        if flow.name in flows.flows:
+            problems.append(f"{path.name}: flow name '{flow.name}' is used twice.")
+        flows.flows[flow.name] = flow
+    commands: dict[str, str] = {}
+    for flow in flows.flows.values():
+        if flow.command:
+            if flow.command in commands:
+                problems.append(
+                    f"{flow.source.name}: command /{flow.command} is already used by flow "
+                    f"'{commands[flow.command]}'."
+                )
+            commands[flow.command] = flow.name
+    return flows, problems
+
+
+def require_valid(problems: list[str]) -> None:
+    """Raise FlowError listing every problem, if there are any."""
+    if problems:
+        raise FlowError(problems)

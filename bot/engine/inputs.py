@@ -1,0 +1,206 @@
+"""Turn what a person typed or tapped into a typed answer, or say kindly why not.
+
+Each input type has one parser: ``parse(spec, text) -> Parsed``. A failed parse names the
+template that explains the problem (``system/invalid_<type>``); the engine re-asks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import time
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from bot.engine.flows import InputSpec
+from bot.engine.render import code_template
+from bot.paths import RESOURCES_DIR
+
+INVALID = {
+    kind: code_template(f"system/invalid_{kind}")
+    for kind in ("choice", "scale", "number", "time", "timezone", "country", "text")
+}
+TOO_LONG = code_template("system/too_long")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The result of reading one answer."""
+
+    ok: bool
+    value: Any = None
+    error: str | None = None  # template key explaining the problem
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words with a meaning in any state (skip, back, none, yes, no)."""
+
+    skip: frozenset[str]
+    back: frozenset[str]
+    none: frozenset[str]
+    yes: frozenset[str]
+    no: frozenset[str]
+
+
+def normalise(text: str) -> str:
+    """Lower-case, trimmed, inner spaces folded, trailing punctuation dropped."""
+    text = re.sub(r"\s+", " ", text.strip().lower())
+    return text.strip(" .!?,;:")
+
+
+@functools.lru_cache(maxsize=4)
+def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
+    """The locale's input words from resources/input/<locale>.yaml."""
+    data = yaml.safe_load((root / "input" / f"{locale}.yaml").read_text(encoding="utf-8"))
+    return Vocabulary(**{str(k): frozenset(normalise(str(w)) for w in v) for k, v in data.items()})
+
+
+@functools.lru_cache(maxsize=1)
+def _timezone_data(root: Path = RESOURCES_DIR) -> dict[str, Any]:
+    return yaml.safe_load((root / "input" / "timezones.yaml").read_text(encoding="utf-8"))
+
+
+def timezone_choices(country: str | None) -> list[str]:
+    """Zones offered as buttons for a country with several; empty when none are curated."""
+    return list(_timezone_data()["choices"].get((country or "").upper(), []))
+
+
+@functools.lru_cache(maxsize=1)
+def _zones_by_country() -> dict[str, list[str]]:
+    text = importlib_resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
+    zones: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            zones.setdefault(parts[0], []).append(parts[2])
+    return zones
+
+
+def single_timezone(country: str | None) -> str | None:
+    """The country's time zone when it has exactly one, else None."""
+    zones = _zones_by_country().get((country or "").upper(), [])
+    return zones[0] if len(zones) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for zone in zoneinfo.available_timezones():
+        lookup[zone.lower()] = zone
+        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
+        lookup.setdefault(city, zone)
+    for alias, zone in _timezone_data()["aliases"].items():
+        lookup[normalise(str(alias))] = zone
+    return lookup
+
+
+def parse_timezone(text: str) -> Parsed:
+    """An IANA zone ('Europe/London'), a city ('london'), or a known alias ('eastern')."""
+    key = normalise(text).replace("_", " ")
+    zone = _zone_lookup().get(key) or _zone_lookup().get(key.replace(" ", "_"))
+    if zone is None:
+        zone = _zone_lookup().get(normalise(text))
+    return Parsed(True, zone) if zone else Parsed(False, error=INVALID["timezone"])
+
+
+_COUNTRY_ALIASES = {
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "usa": "US", "us": "US", "america": "US",
+    "united states": "US", "the us": "US", "the uk": "GB", "oz": "AU",
+}
+
+
+def parse_country(text: str) -> Parsed:
+    """A country name or ISO code, returned as the two-letter code."""
+    key = normalise(text)
+    if key in _COUNTRY_ALIASES:
+        return Parsed(True, _COUNTRY_ALIASES[key])
+    try:
+        return Parsed(True, pycountry.countries.lookup(key).alpha_2)
+    except LookupError:
+        return Parsed(False, error=INVALID["country"])
+
+
+_TIME = re.compile(
+    r"^(?:at\s+)?(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?$"
+)
+_NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+
+
+def parse_time(text: str) -> Parsed:
+    """A time of day: '8', '8am', '8:30 pm', '20:30', '7.15', 'noon'."""
+    key = normalise(text)
+    if key in _NAMED_TIMES:
+        return Parsed(True, _NAMED_TIMES[key])
+    match = _TIME.match(key)
+    if not match:
+        return Parsed(False, error=INVALID["time"])
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    ampm = (match["ampm"] or "").replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return Parsed(False, error=INVALID["time"])
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return Parsed(False, error=INVALID["time"])
+    return Parsed(True, time(hour, minute))
+
+
+def parse_integer(spec: InputSpec, text: str, kind: str) -> Parsed:
+    """A whole number within the spec's range ('7', '7/10', 'about 7')."""
+    match = re.search(r"-?\d+", normalise(text))
+    if not match:
+        return Parsed(False, error=INVALID[kind])
+    value = int(match.group())
+    if not spec.minimum <= value <= spec.maximum:
+        return Parsed(False, error=INVALID[kind])
+    return Parsed(True, value)
+
+
+def parse_text(spec: InputSpec, text: str) -> Parsed:
+    """Free text within the spec's length limits."""
+    cleaned = text.strip()
+    if len(cleaned) < spec.min_length:
+        return Parsed(False, error=INVALID["text"])
+    if len(cleaned) > spec.max_length:
+        return Parsed(False, error=TOO_LONG)
+    return Parsed(True, cleaned)
+
+
+def parse_answer(spec: InputSpec, text: str, labels: dict[str, str]) -> Parsed:
+    """Read a typed answer for any input type.
+
+    Args:
+        spec: what the state expects.
+        text: what the person typed.
+        labels: rendered button label -> option value, so typing a label counts as tapping it.
+    """
+    if spec.type == "text":
+        return parse_text(spec, text)
+    key = normalise(text)
+    by_label = {normalise(label): value for label, value in labels.items()}
+    if key in by_label:
+        return Parsed(True, by_label[key])
+    if spec.type == "choice":
+        values = {normalise(option.value): option.value for option in spec.options}
+        if key in values:
+            return Parsed(True, values[key])
+        if spec.free_text:
+            return parse_text(spec, text)
+        return Parsed(False, error=INVALID["choice"])
+    if spec.type in ("scale", "number"):
+        return parse_integer(spec, text, spec.type)
+    if spec.type == "time":
+        return parse_time(text)
+    if spec.type == "timezone":
+        return parse_timezone(text)
+    if spec.type == "country":
+        return parse_country(text)
+    raise ValueError(f"unknown input type {spec.type}")

@@ -1,0 +1,88 @@
+"""What flows in and out of the engine: channel-agnostic messages.
+
+A channel turns its input into an `Inbound` and renders each `Outbound`. Nothing here knows
+about Telegram or the console.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class InboundKind(enum.Enum):
+    """What the person sent."""
+
+    TEXT = "text"
+    BUTTON = "button"
+    UNSUPPORTED = "unsupported"  # sticker, photo, voice, file...
+    EDITED = "edited"  # an edit of an earlier message
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person sent, as the engine sees it.
+
+    Attributes:
+        user_key: channel-qualified identity, e.g. ``telegram:12345`` or ``console:sam``.
+        received_at: aware UTC time the channel received it.
+        kind: text, a button press, or something the bot cannot read.
+        text: the text typed (commands included), if any.
+        button: the opaque data of a pressed button, if any.
+        media: for UNSUPPORTED, what it was ("sticker", "photo", ...), for a kind reply.
+    """
+
+    user_key: str
+    received_at: datetime
+    kind: InboundKind = InboundKind.TEXT
+    text: str | None = None
+    button: str | None = None
+    media: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice shown with a message. `data` comes back in `Inbound.button` when pressed."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with (or as) a message: a chart, an exported plan."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+    is_image: bool = False
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message for a person.
+
+    Attributes:
+        text: rendered text (plain, no markup).
+        template: the resources key that produced it, for transcripts and tests.
+        buttons: choices, one per row in order.
+        flow, state: where the conversation stands after this message.
+        attachment: an optional file.
+        to: recipient user_key when it is not the sender (coach relays, alerts).
+    """
+
+    text: str
+    template: str
+    buttons: tuple[Button, ...] = ()
+    flow: str | None = None
+    state: str | None = None
+    attachment: Attachment | None = None
+    to: str | None = None
+
+
+@dataclass
+class StepResult:
+    """What one engine step produced."""
+
+    messages: list[Outbound] = field(default_factory=list)

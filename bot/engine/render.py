@@ -1,0 +1,135 @@
+"""Jinja2 over `resources/templates/<locale>/`: every word the bot says comes from here.
+
+Two kinds of template share one key space:
+
+* `folder/name.j2` files, for messages (key ``folder/name``);
+* `folder/_labels.yaml` files, a mapping of short strings such as button labels
+  (key ``folder/<mapping key>``).
+
+Undefined variables are errors (StrictUndefined): a template never silently says "None".
+Python code that renders a template by key declares the key with `code_template()` so the
+validator can tell used templates from forgotten ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+from jinja2 import (
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+)
+
+TEMPLATE_SUFFIX = ".j2"
+LABELS_FILE = "_labels.yaml"
+
+_CODE_TEMPLATES: set[str] = set()
+
+
+def code_template(key: str) -> str:
+    """Declare that Python renders `key` (so the validator knows it is used); return it."""
+    _CODE_TEMPLATES.add(key)
+    return key
+
+
+def code_templates() -> frozenset[str]:
+    """Every template key declared by Python code so far."""
+    return frozenset(_CODE_TEMPLATES)
+
+
+def country_name(code: str | None) -> str:
+    """The English short name of an ISO country code (data from pycountry, not prose)."""
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def _load_labels(root: Path) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for path in sorted(root.rglob(LABELS_FILE)):
+        folder = path.parent.relative_to(root).as_posix()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, text in data.items():
+            labels[f"{folder}/{name}" if folder != "." else str(name)] = str(text)
+    return labels
+
+
+class Renderer:
+    """Renders templates by key for one locale."""
+
+    def __init__(self, templates_dir: Path, locale: str = "en") -> None:
+        self.root = templates_dir / locale
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"No templates for locale '{locale}' in {templates_dir}")
+        self._labels = _load_labels(self.root)
+        self._files = {
+            path.relative_to(self.root).as_posix()[: -len(TEMPLATE_SUFFIX)]
+            for path in self.root.rglob(f"*{TEMPLATE_SUFFIX}")
+        }
+        self.env: Environment = Environment(
+            loader=ChoiceLoader(
+                [FileSystemLoader(str(self.root)), DictLoader(self._labels)]
+            ),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["country_name"] = country_name
+
+    def keys(self) -> frozenset[str]:
+        """Every template key that exists."""
+        return frozenset(self._files | set(self._labels))
+
+    def has(self, key: str) -> bool:
+        """Whether a template called `key` exists."""
+        return key in self._files or key in self._labels
+
+    def render(self, key: str, context: Mapping[str, Any] | None = None) -> str:
+        """Render template `key` with `context`; whitespace tidied for chat."""
+        name = key + TEMPLATE_SUFFIX if key in self._files else key
+        try:
+            template = self.env.get_template(name)
+        except TemplateNotFound as exc:
+            raise KeyError(f"template '{key}' does not exist") from exc
+        text = template.render(**(context or {}))
+        text = re.sub(r"[ \t]+\n", "\n", text)
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+    def check_expression(self, expression: str) -> str | None:
+        """None if `expression` compiles as a Jinja expression, else the error."""
+        try:
+            self.env.compile_expression(expression)
+        except TemplateError as exc:
+            return str(exc)
+        return None
+
+    def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
+        """Evaluate a Jinja expression (used for `skip_if` and conditional `next`)."""
+        compiled = self.env.compile_expression(expression, undefined_to_none=True)
+        return compiled(**context)
+
+    def check_all(self, context: Mapping[str, Any]) -> list[str]:
+        """Compile every template (syntax errors are named by key)."""
+        problems = []
+        for key in sorted(self.keys()):
+            name = key + TEMPLATE_SUFFIX if key in self._files else key
+            try:
+                self.env.get_template(name)
+            except TemplateError as exc:
+                problems.append(f"template '{key}': {exc}")
+        return problems

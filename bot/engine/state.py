@@ -1,0 +1,70 @@
+"""A person's conversation state: plain data, stored as JSON in one database row."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import time
+from typing import Any
+
+RESUME_STATE = "__resume__"
+
+
+def to_json_value(value: Any) -> Any:
+    """Answers as JSON-safe values (times become 'HH:MM')."""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value
+
+
+@dataclass
+class Frame:
+    """Where a person is inside one flow."""
+
+    flow: str
+    state: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Frame:
+        return cls(
+            flow=data["flow"],
+            state=data["state"],
+            answers=dict(data.get("answers") or {}),
+            facts=dict(data.get("facts") or {}),
+            history=list(data.get("history") or []),
+        )
+
+
+@dataclass
+class ConversationState:
+    """The stack of flows in progress (top = current), paused flows, and the prompt counter.
+
+    `seq` numbers each question asked; buttons carry it so a press on an old question's
+    button is recognised as stale rather than taken as an answer to the current one.
+    """
+
+    frames: list[Frame] = field(default_factory=list)
+    paused: dict[str, Frame] = field(default_factory=dict)
+    seq: int = 0
+
+    @property
+    def current(self) -> Frame | None:
+        return self.frames[-1] if self.frames else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "frames": [asdict(frame) for frame in self.frames],
+            "paused": {name: asdict(frame) for name, frame in self.paused.items()},
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ConversationState:
+        data = data or {}
+        return cls(
+            frames=[Frame.from_dict(item) for item in data.get("frames") or []],
+            paused={k: Frame.from_dict(v) for k, v in (data.get("paused") or {}).items()},
+            seq=int(data.get("seq", 0)),
+        )

@@ -1,0 +1,55 @@
+"""Extension points of the conversation pipeline, filled by domain packages at import.
+
+* screens: run on every inbound text before anything else (the safety net); the first one
+  that returns an `Interrupt` wins.
+* intercepts: run after commands, before flows (e.g. a live coach relay).
+* after_step: run after every step in the same transaction (e.g. bookkeeping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.engine.actions import Say
+from bot.engine.messages import Inbound
+from bot.engine.runtime import Interrupt
+from bot.engine.state import ConversationState
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+ScreenFn = Callable[[Inbound, "Deps"], Awaitable[Interrupt | None]]
+InterceptFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[list[Say] | None]]
+AfterStepFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[None]]
+
+
+@dataclass
+class Hooks:
+    """The registered extension functions, in registration order."""
+
+    screens: list[ScreenFn] = field(default_factory=list)
+    intercepts: list[InterceptFn] = field(default_factory=list)
+    after_step: list[AfterStepFn] = field(default_factory=list)
+
+    def screen(self, fn: ScreenFn) -> ScreenFn:
+        """Decorator: add a safety screen."""
+        self.screens.append(fn)
+        return fn
+
+    def intercept(self, fn: InterceptFn) -> InterceptFn:
+        """Decorator: add an intercept."""
+        self.intercepts.append(fn)
+        return fn
+
+    def after(self, fn: AfterStepFn) -> AfterStepFn:
+        """Decorator: add an after-step function."""
+        self.after_step.append(fn)
+        return fn
+
+
+hooks = Hooks()
+"""The hooks the running bot uses."""
+
+__all__ = ["Hooks", "hooks"]

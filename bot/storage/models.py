@@ -1,0 +1,61 @@
+"""SQLAlchemy models of the foundation: people and their conversation state.
+
+Each domain package adds its own models module next to this one (plans, check-ins, nudges,
+handoffs) on the same `Base`, and its own Alembic revision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Person(Base):
+    """Someone who talks to the bot. Only what they chose to tell us, plus how to reach them."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    consented_at: Mapped[datetime | None]
+    onboarded_at: Mapped[datetime | None]
+    preferred_name: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    pathway: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    checkin_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once they block the bot
+
+
+class Conversation(Base):
+    """Where a person is in their flows: the engine's `ConversationState` as JSON.
+
+    `version` guards against two workers writing the same conversation at once: a write
+    based on a stale read fails and the step runs again.
+    """
+
+    __tablename__ = "conversations"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,68 @@
+"""Reading and writing people and their conversation rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Conversation, Person
+
+
+async def find_person(session: AsyncSession, user_key: str, *, lock: bool = False) -> Person | None:
+    """The person with `user_key`, locked for update on PostgreSQL when `lock`."""
+    query = select(Person).where(Person.user_key == user_key)
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_or_create_person(session: AsyncSession, user_key: str, now: datetime) -> Person:
+    """The person with `user_key`, created on first contact (locked for this transaction).
+
+    A race with another worker creating the same person raises IntegrityError on flush;
+    the caller's retry finds the row on the next attempt.
+    """
+    person = await find_person(session, user_key, lock=True)
+    if person is None:
+        person = Person(user_key=user_key, created_at=now, last_seen_at=now, locale="en",
+                        active=True)
+        session.add(person)
+        await session.flush()
+    return person
+
+
+async def load_conversation(
+    session: AsyncSession, person: Person, now: datetime
+) -> Conversation:
+    """The person's conversation row (created empty on first use), locked for update."""
+    query = select(Conversation).where(Conversation.person_id == person.id).with_for_update()
+    conversation = (await session.execute(query)).scalar_one_or_none()
+    if conversation is None:
+        conversation = Conversation(person_id=person.id, data={}, updated_at=now)
+        session.add(conversation)
+        await session.flush()
+    return conversation
+
+
+def store_conversation(conversation: Conversation, data: dict[str, Any], now: datetime) -> None:
+    """Replace the conversation's state; the version check happens at flush."""
+    conversation.data = data
+    conversation.updated_at = now
+
+
+def person_view(person: Person) -> dict[str, Any]:
+    """The person's profile as template context (no identifiers)."""
+    return {
+        "name": person.preferred_name,
+        "reason": person.reason,
+        "pathway": person.pathway,
+        "country": person.country,
+        "timezone": person.timezone,
+        "checkin_time": person.checkin_time,
+        "onboarded": person.onboarded_at is not None,
+        "consented": person.consented_at is not None,
+        "locale": person.locale,
+    }

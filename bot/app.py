@@ -17,7 +17,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,7 @@ from bot.hooks import hooks
 from bot.storage.db import Database
 from bot.storage.models import Person
 from bot.storage.people import (
+    find_person,
     get_or_create_person,
     load_conversation,
     person_view,
@@ -44,7 +45,7 @@ from bot.storage.people import (
 log = logging.getLogger(__name__)
 
 # Domain packages register their actions and hooks when imported.
-DOMAIN_MODULES = ("bot.profile",)
+DOMAIN_MODULES = ("bot.profile", "bot.channels.telegram")
 MAX_ATTEMPTS = 6
 
 
@@ -52,6 +53,13 @@ def load_domain_modules() -> None:
     """Import every domain package so its actions and hooks are registered."""
     for name in DOMAIN_MODULES:
         importlib.import_module(name)
+
+
+class Transport(Protocol):
+    """A channel that can send to a person outside a reply (nudges, coach relays)."""
+
+    async def send_to(self, user_key: str, reply: Outbound) -> bool:
+        """Send one message; False when the person can't be reached (blocked the bot)."""
 
 
 @dataclass
@@ -126,7 +134,9 @@ class RecoveryBot:
         self.engine = engine
         self.db = db
         self.clock = clock
+        self.transport: Transport | None = None
         self._locks = _Locks()
+        self._stops: list[Any] = []
 
     @classmethod
     async def create(
@@ -142,14 +152,35 @@ class RecoveryBot:
         engine, problems = check_engine(actions, locale=settings.locale)
         if engine is None:
             raise FlowError(problems)
-        database = db or Database(settings.resolved_database_url())
+        url = settings.resolved_database_url()
+        database = db or Database(url, schema=settings.database_schema)
         if migrate:
             await database.upgrade()
         return cls(settings, engine, database, clock or SystemClock())
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Stop background services and release the database connections."""
+        await self.on_channel_stopping()
         await self.db.dispose()
+
+    async def on_channel_ready(self, transport: Transport) -> None:
+        """A channel can send now: remember it and start background services."""
+        self.transport = transport
+        for start in hooks.services:
+            self._stops.append(await start(self, transport))
+
+    async def on_channel_stopping(self) -> None:
+        """Stop background services (in reverse order of starting)."""
+        while self._stops:
+            stop = self._stops.pop()
+            await stop()
+
+    async def mark_unreachable(self, user_key: str) -> None:
+        """The person blocked the bot: no more nudges until they write again."""
+        async with self.db.session() as session:
+            person = await find_person(session, user_key, lock=True)
+            if person is not None:
+                person.active = False
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound message through safety, commands and flows; return the replies."""

@@ -109,7 +109,7 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.db import Database
 
     async def main() -> int:
-        db = Database(settings.resolved_database_url())
+        db = Database(settings.resolved_database_url(), schema=settings.database_schema)
         await db.upgrade()
         await db.dispose()
         print("Database is up to date.")

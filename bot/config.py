@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy async URL; default SQLite in DATA_DIR"
     )
+    database_schema: str | None = Field(
+        default=None, description="PostgreSQL schema to use (search_path); default public"
+    )
     default_country: str = DEFAULT_COUNTRY
     locale: str = DEFAULT_LOCALE
     log_level: str = "INFO"
@@ -46,6 +49,13 @@ class Settings(BaseSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("DEFAULT_COUNTRY must be a two-letter ISO code such as US or GB")
         return value
+
+    @field_validator("database_schema")
+    @classmethod
+    def _plain_schema(cls, value: str | None) -> str | None:
+        if value and not value.replace("_", "").isalnum():
+            raise ValueError("DATABASE_SCHEMA may hold only letters, digits and underscores")
+        return value or None
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url")
     @classmethod

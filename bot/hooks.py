@@ -4,6 +4,8 @@
   that returns an `Interrupt` wins.
 * intercepts: run after commands, before flows (e.g. a live coach relay).
 * after_step: run after every step in the same transaction (e.g. bookkeeping).
+* services: started when a channel is ready to send (e.g. the nudge dispatcher); each
+  returns a function that stops it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from bot.engine.runtime import Interrupt
 from bot.engine.state import ConversationState
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.app import Deps, RecoveryBot, Transport
 
 ScreenFn = Callable[[Inbound, "Deps"], Awaitable[Interrupt | None]]
 InterceptFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[list[Say] | None]]
 AfterStepFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[None]]
+StopFn = Callable[[], Awaitable[None]]
+ServiceFn = Callable[["RecoveryBot", "Transport"], Awaitable[StopFn]]
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Hooks:
     screens: list[ScreenFn] = field(default_factory=list)
     intercepts: list[InterceptFn] = field(default_factory=list)
     after_step: list[AfterStepFn] = field(default_factory=list)
+    services: list[ServiceFn] = field(default_factory=list)
 
     def screen(self, fn: ScreenFn) -> ScreenFn:
         """Decorator: add a safety screen."""
@@ -46,6 +51,11 @@ class Hooks:
     def after(self, fn: AfterStepFn) -> AfterStepFn:
         """Decorator: add an after-step function."""
         self.after_step.append(fn)
+        return fn
+
+    def service(self, fn: ServiceFn) -> ServiceFn:
+        """Decorator: add a background service started with the channel."""
+        self.services.append(fn)
         return fn
 
 

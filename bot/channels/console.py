@@ -58,6 +58,16 @@ class ConsoleChannel:
                 return Inbound(self.user_key, now, InboundKind.BUTTON, button=button.data)
         return Inbound(self.user_key, now, InboundKind.TEXT, text=text)
 
+    async def send_to(self, user_key: str, reply: Outbound) -> bool:
+        """Transport API: messages the bot starts (a scheduled check-in) are printed too."""
+        self.show([reply if user_key == self.user_key else Outbound(
+            reply.text, reply.template, reply.buttons, reply.flow, reply.state,
+            reply.attachment, to=user_key)])
+        if user_key == self.user_key and not self.jsonl:
+            self.out.write("\n> ")
+            self.out.flush()
+        return True
+
     async def send(self, line: str) -> list[Outbound]:
         """One message from the person; prints and returns the replies."""
         replies = await self.app.handle(self.to_inbound(line))
@@ -114,6 +124,7 @@ async def run_console(app: RecoveryBot, user: str, *, jsonl: bool,
                       stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
     """Chat until end of input. Interactive terminals start with /start and show a prompt."""
     channel = ConsoleChannel(app, user, stdout, jsonl=jsonl)
+    await app.on_channel_ready(channel)
     interactive = stdin.isatty() and not jsonl
     if interactive:
         await channel.send("/start")

@@ -7,8 +7,14 @@ about Telegram or the console.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+# C0/C1 control characters other than tab and newline: never meaningful in a chat message,
+# and NUL is refused by PostgreSQL text columns.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class InboundKind(enum.Enum):
@@ -39,6 +45,18 @@ class Inbound:
     text: str | None = None
     button: str | None = None
     media: str | None = None
+
+
+def clean_text(text: str) -> str:
+    """Text as the engine keeps it: NFC-normalised, without control characters."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+
+
+def cleaned(inbound: Inbound) -> Inbound:
+    """The inbound message with its text cleaned (see `clean_text`)."""
+    if inbound.text is None:
+        return inbound
+    return replace(inbound, text=clean_text(inbound.text))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.engine.actions import ActionCall, ActionRegistry, ActionResult, Say
 from bot.engine.commands import CommandSpec, parse_command
 from bot.engine.flows import END, FLOW_PREFIX, Flow, FlowSet, State
 from bot.engine.inputs import Parsed, normalise, parse_answer, timezone_choices, vocabulary
-from bot.engine.messages import Button, Inbound, InboundKind, Outbound
+from bot.engine.messages import Button, Inbound, InboundKind, Outbound, cleaned
 from bot.engine.render import Renderer, code_template
 from bot.engine.state import RESUME_STATE, ConversationState, Frame, to_json_value
 
@@ -114,7 +114,7 @@ class Engine:
     ) -> list[Outbound]:
         """Handle one inbound message; mutate `conv`; return the messages to send."""
         run = _Run(self, conv, session)
-        await run.handle(inbound)
+        await run.handle(cleaned(inbound))
         return run.out
 
     async def start_flow(

@@ -1,0 +1,276 @@
+"""The Telegram channel: python-telegram-bot's `Application` in front of the bot's core.
+
+Updates become `Inbound` messages; `Outbound` replies become Bot API calls. No dialogue
+logic lives here. Private chats only: in a group the bot says so politely.
+
+    TELEGRAM_BOT_TOKEN=... recovery-bot run
+    TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot   # another Bot API server (optional)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.app import RecoveryBot
+from bot.config import Settings
+from bot.engine.messages import Button, Inbound, InboundKind, Outbound
+from bot.engine.render import code_template
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_PREFIX = "telegram:"
+PRIVATE_ONLY = code_template("system/private_only")
+SOMETHING_WENT_WRONG = code_template("system/something_went_wrong")
+SEND_ATTEMPTS = 4
+MEDIA_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
+    "location", "venue", "contact", "poll", "dice", "game", "story",
+)
+NUMERIC_ROW = 6  # scale buttons (0-10) laid out in rows of this many
+
+
+def telegram_key(user_id: int) -> str:
+    """The user_key of a Telegram person (their private chat id equals their user id)."""
+    return f"{TELEGRAM_PREFIX}{user_id}"
+
+
+def chat_id_of(user_key: str) -> int | None:
+    """The private chat id behind a Telegram user_key, or None for another channel."""
+    if not user_key.startswith(TELEGRAM_PREFIX):
+        return None
+    return int(user_key[len(TELEGRAM_PREFIX) :])
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard: one button a row, numbers side by side."""
+    if not buttons:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        item = InlineKeyboardButton(button.label, callback_data=button.data)
+        if button.label.isdigit() and rows and len(rows[-1]) < NUMERIC_ROW and all(
+            b.text.isdigit() for b in rows[-1]
+        ):
+            rows[-1].append(item)
+        else:
+            rows.append([item])
+    return InlineKeyboardMarkup(rows)
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split a long text at paragraph or line breaks so each part fits one message."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return parts
+
+
+def to_inbound(update: Update, now: Any) -> Inbound | None:
+    """The Inbound for an update from a private chat; None for anything else."""
+    user = update.effective_user
+    if user is None:
+        return None
+    key = telegram_key(user.id)
+    if update.callback_query is not None:
+        return Inbound(key, now, InboundKind.BUTTON, button=update.callback_query.data or "")
+    if update.edited_message is not None:
+        return Inbound(key, now, InboundKind.EDITED)
+    message = update.message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Inbound(key, now, InboundKind.TEXT, text=message.text)
+    for kind in MEDIA_KINDS:
+        if getattr(message, kind, None):
+            return Inbound(key, now, InboundKind.UNSUPPORTED, media=kind)
+    if message.caption is not None:
+        return Inbound(key, now, InboundKind.UNSUPPORTED, media="file")
+    return None  # service messages (joins, pins...) need no reply
+
+
+class TelegramChannel:
+    """Turns updates into bot steps and replies into Bot API calls."""
+
+    def __init__(self, core: RecoveryBot, application: Application) -> None:  # type: ignore[type-arg]
+        self.core = core
+        self.application = application
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handles any update: private chats go to the core, groups get a polite note."""
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            await self._group_note(update)
+            return
+        inbound = to_inbound(update, self.core.clock.now())
+        if inbound is None:
+            return
+        query = update.callback_query
+        replies = await self.core.handle(inbound)
+        if query is not None:
+            await self._settle_button(query.message, query.id)
+        await self.deliver(replies, inbound.user_key)
+
+    async def _settle_button(self, message: Any, query_id: str) -> None:
+        # Stop the spinner, and take the buttons off the answered question so they
+        # can't be pressed twice.
+        try:
+            await self.application.bot.answer_callback_query(query_id)
+            if isinstance(message, Message):
+                await message.edit_reply_markup(reply_markup=None)
+        except (BadRequest, NetworkError) as exc:
+            log.info("could not settle a button press: %s", type(exc).__name__)
+
+    async def _group_note(self, update: Update) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        username = self.application.bot.username or ""
+        if message.text.startswith("/") or (username and f"@{username}" in message.text):
+            text = self.core.engine.renderer.render(PRIVATE_ONLY, {"bot_username": username})
+            await self._send_with_retries(message.chat_id, Outbound(text, PRIVATE_ONLY))
+
+    async def deliver(self, replies: Sequence[Outbound], default_key: str) -> None:
+        """Send replies in order; each to its own recipient."""
+        for reply in replies:
+            chat_id = chat_id_of(reply.to or default_key)
+            if chat_id is None:
+                log.warning("reply for a non-Telegram recipient dropped")
+                continue
+            await self.send(chat_id, reply)
+
+    async def send_to(self, user_key: str, reply: Outbound) -> bool:
+        """Transport API: send to a person by user_key (nudges, relays)."""
+        chat_id = chat_id_of(user_key)
+        if chat_id is None:
+            return False
+        return await self.send(chat_id, reply)
+
+    async def send(self, chat_id: int, reply: Outbound) -> bool:
+        """Send one reply; False when the person blocked the bot (they are marked inactive)."""
+        try:
+            await self._send_with_retries(chat_id, reply)
+        except Forbidden:
+            log.info("a person has blocked the bot; marking them inactive")
+            await self.core.mark_unreachable(telegram_key(chat_id))
+            return False
+        return True
+
+    async def _send_with_retries(self, chat_id: int, reply: Outbound) -> None:
+        bot = self.application.bot
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                if reply.attachment is not None:
+                    await self._send_attachment(chat_id, reply)
+                    return
+                parts = split_text(reply.text)
+                for index, part in enumerate(parts):
+                    last = index == len(parts) - 1
+                    await bot.send_message(
+                        chat_id, part, reply_markup=keyboard(reply.buttons) if last else None
+                    )
+                return
+            except RetryAfter as exc:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                delay = exc.retry_after
+                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
+                await asyncio.sleep(float(seconds))
+            except (TimedOut, NetworkError) as exc:
+                if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+
+    async def _send_attachment(self, chat_id: int, reply: Outbound) -> None:
+        attachment = reply.attachment
+        assert attachment is not None
+        bot = self.application.bot
+        caption = reply.text[: MessageLimit.CAPTION_LENGTH] if reply.text else None
+        markup = keyboard(reply.buttons)
+        if attachment.is_image:
+            await bot.send_photo(chat_id, attachment.content, caption=caption,
+                                 filename=attachment.filename, reply_markup=markup)
+        else:
+            await bot.send_document(chat_id, attachment.content, caption=caption,
+                                    filename=attachment.filename, reply_markup=markup)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs the error type (never message text) and tells the person kindly."""
+        error = context.error
+        log.error("error while handling an update: %s", type(error).__name__,
+                  exc_info=(type(error), error, error.__traceback__) if error else None)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            chat = update.effective_chat
+            if chat.type == ChatType.PRIVATE:
+                text = self.core.engine.renderer.render(SOMETHING_WENT_WRONG, {})
+                try:
+                    await self._send_with_retries(chat.id, Outbound(text, SOMETHING_WENT_WRONG))
+                except Exception as exc:  # noqa: BLE001 - nothing more we can do here
+                    log.warning("could not send the error note: %s", type(exc).__name__)
+
+
+def build_application(
+    settings: Settings, core: RecoveryBot | None = None
+) -> Application:  # type: ignore[type-arg]
+    """A PTB Application wired to the bot's core (created at start-up when not given)."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram channel")
+    builder = ApplicationBuilder().token(settings.telegram_bot_token)
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base)
+        root = base[: -len("/bot")] if base.endswith("/bot") else base
+        builder = builder.base_file_url(root + "/file/bot")
+    if settings.telegram_rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    builder = builder.concurrent_updates(256)
+
+    state: dict[str, TelegramChannel] = {}
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        bot_core = core or await RecoveryBot.create(settings)
+        channel = TelegramChannel(bot_core, application)
+        state["channel"] = channel
+        application.bot_data["channel"] = channel
+        application.add_handler(TypeHandler(Update, channel.on_update))
+        application.add_error_handler(channel.on_error)
+        renderer = bot_core.engine.renderer
+        await application.bot.set_my_commands(
+            [BotCommand(name, renderer.render(key, {})) for name, key in
+             bot_core.engine.menu_entries()]
+        )
+        await bot_core.on_channel_ready(channel)
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        channel = state.get("channel")
+        if channel is not None:
+            await channel.core.on_channel_stopping()
+            if core is None:
+                await channel.core.close()
+
+    return builder.post_init(post_init).post_shutdown(post_shutdown).build()
+
+
+def run_polling(settings: Settings) -> int:
+    """Run on Telegram with long polling until interrupted."""
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

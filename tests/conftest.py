@@ -1,0 +1,119 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, and a bot core.
+
+PostgreSQL tests use TEST_POSTGRES_URL (default: the local server with trust auth,
+database `test`), each test in its own schema so parallel runs never collide. They skip
+with the reason when no server answers, unless REQUIRE_POSTGRES=1 (CI), where that fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import RecoveryBot
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.storage.db import Database
+
+PG_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _postgres_reason() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    import asyncpg
+
+    dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(dsn, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}: {exc}"
+    return None
+
+
+_PG_REASON: str | None | bool = False
+
+
+def postgres_skip_reason() -> str | None:
+    """Cached reachability check; fails instead of skipping when REQUIRE_POSTGRES=1."""
+    global _PG_REASON
+    if _PG_REASON is False:
+        _PG_REASON = _postgres_reason()
+    if _PG_REASON and os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"REQUIRE_POSTGRES=1 but {_PG_REASON}")
+    return _PG_REASON  # type: ignore[return-value]
+
+
+async def drop_schema(schema: str) -> None:
+    """Remove a test schema and everything in it."""
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database a test runs on."""
+    if request.param == "postgres":
+        reason = postgres_skip_reason()
+        if reason:
+            pytest.skip(reason)
+    return str(request.param)
+
+
+@pytest.fixture
+async def database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database on the chosen backend."""
+    if backend == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
+        await db.upgrade()
+        yield db
+        await db.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    db = Database(PG_URL, schema=schema)
+    await db.upgrade()
+    yield db
+    await db.dispose()
+    await drop_schema(schema)
+
+
+@pytest.fixture
+def database_url(database: Database) -> str:
+    """The URL of the test database (for subprocesses, with the schema for PostgreSQL)."""
+    return database.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a test: data in a temporary folder, no Telegram token."""
+    return Settings(data_dir=tmp_path / "data", telegram_bot_token=None, _env_file=None)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock that starts on a Monday morning UTC and moves only when told."""
+    return FixedClock(START)
+
+
+@pytest.fixture
+async def core(settings: Settings, database: Database, clock: FixedClock) -> RecoveryBot:
+    """The bot's core on the test database."""
+    return await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)

@@ -1,0 +1,206 @@
+"""The bot's core as a person meets it: onboarding, bad input, commands, concurrency.
+
+Each test runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import RecoveryBot
+from bot.storage.models import Conversation, Person as PersonRow
+from tests.helpers import Person, onboard
+
+
+async def profile(core: RecoveryBot, key: str) -> PersonRow:
+    async with core.db.session() as session:
+        row = (await session.execute(select(PersonRow).where(PersonRow.user_key == key)))
+        return row.scalar_one()
+
+
+async def test_onboarding_collects_what_the_person_chose_to_share(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    assert sam.templates == ["onboarding/hello", "onboarding/consent"]
+    assert "not a therapist" in sam.text and "emergency" in sam.text
+    await sam.press("That's okay with me")
+    assert sam.templates == ["onboarding/ask_name"]
+    await sam.say("Sam")
+    assert sam.templates == ["onboarding/reflect_name", "onboarding/ask_reason"]
+    await sam.say("I keep drinking more than I mean to")
+    assert "I keep drinking more than I mean to" in sam.text  # reflected in their words
+    await sam.press("Stopping")
+    await sam.press("United Kingdom")
+    # The UK has one time zone, so we go straight to the check-in time.
+    assert sam.templates == ["onboarding/ask_checkin"]
+    await sam.say("8.30pm")
+    assert sam.templates == ["onboarding/reflect_checkin", "onboarding/all_set"]
+    assert "20:30" in sam.text
+    row = await profile(core, sam.key)
+    assert (row.preferred_name, row.pathway, row.country) == ("Sam", "stopping", "GB")
+    assert (row.timezone, row.checkin_time) == ("Europe/London", "20:30")
+    assert row.consented_at is not None and row.onboarded_at is not None
+
+
+async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("skip")
+    await sam.press("Skip")
+    await sam.press("Not sure yet")
+    await sam.say("usa")
+    assert sam.templates == ["onboarding/ask_timezone"]
+    assert "Pacific (Los Angeles)" in sam.buttons
+    await sam.say("somewhere nice")
+    assert sam.templates == ["system/invalid_timezone", "onboarding/ask_timezone"]
+    await sam.press("Pacific (Los Angeles)")
+    await sam.press("No daily check-in")
+    row = await profile(core, sam.key)
+    assert row.timezone == "America/Los_Angeles" and row.checkin_time is None
+    assert row.preferred_name is None and row.reason is None
+
+
+async def test_declining_consent_stores_no_answers(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("Not right now")
+    assert sam.templates == ["onboarding/declined"]
+    row = await profile(core, sam.key)
+    assert row.consented_at is None and row.onboarded_at is None
+    await sam.say("hello?")  # starts again, kindly
+    assert sam.templates[-1] == "onboarding/consent"
+
+
+async def test_typed_answer_where_buttons_were_expected_reasks_with_buttons(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.say("maybe later?")
+    assert sam.templates == ["system/invalid_choice", "onboarding/consent"]
+    assert sam.last[-1].buttons, "the re-ask shows the buttons again"
+    await sam.say("that's okay with me")  # typing a label counts as tapping it
+    assert sam.templates == ["onboarding/ask_name"]
+
+
+async def test_stale_and_forged_buttons_change_nothing(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    old = sam.buttons["That's okay with me"]
+    await sam.press("That's okay with me")
+    await sam.press_data(old)  # pressed again later
+    assert sam.templates == ["system/stale_button", "onboarding/ask_name"]
+    for forged in ("", "garbage", "999:agree", f"{old.split(':')[0]}:drop table", "::", "x" * 64):
+        await sam.press_data(forged)
+        assert sam.templates[0] == "system/stale_button"
+    await sam.say("Sam")
+    assert (await profile(core, sam.key)).preferred_name == "Sam"
+
+
+@pytest.mark.parametrize("media", ["sticker", "photo", "voice", "document"])
+async def test_media_gets_a_kind_reply_and_the_question_again(
+    core: RecoveryBot, media: str
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.send_media(media)
+    assert sam.templates == ["system/unsupported_media", "onboarding/consent"]
+
+
+async def test_bad_text_never_breaks_the_conversation(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("x" * 4096)  # a name can't be 4,096 characters
+    assert sam.templates == ["system/too_long", "onboarding/ask_name"]
+    await sam.say("   ")
+    assert sam.templates == ["system/empty_message", "onboarding/ask_name"]
+    await sam.say("/frobnicate")
+    assert sam.templates == ["system/unknown_command", "onboarding/ask_name"]
+    await sam.say("{{ 7 * 7 }} \x00 \u202e")  # template syntax and control characters are text
+    assert sam.templates[0] == "onboarding/reflect_name"
+    assert "{{ 7 * 7 }}" in sam.text
+
+
+async def test_long_reason_is_kept_whole(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("skip")
+    await sam.say("word " * 190)
+    assert sam.templates[-1] == "onboarding/ask_pathway"
+    assert len((await profile(core, sam.key)).reason or "") > 900
+
+
+async def test_cancel_keeps_the_place_and_the_flow_can_be_resumed(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.say("/settings")
+    await sam.press("My name")
+    await sam.say("/cancel")
+    assert sam.templates == ["system/cancelled"]
+    await sam.say("/settings")
+    assert sam.templates == ["system/resume_offer"]
+    await sam.press("Carry on where I was")
+    assert sam.templates == ["settings/ask_name"]
+    await sam.say("Sammy")
+    assert (await profile(core, sam.key)).preferred_name == "Sammy"
+
+
+async def test_help_in_the_middle_of_a_flow_returns_to_the_question(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("/help")
+    assert sam.templates == ["system/help", "onboarding/ask_name"]
+    await sam.say("/privacy")
+    assert sam.templates == ["system/privacy", "onboarding/ask_name"]
+
+
+async def test_back_goes_to_the_previous_question(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("Sam")
+    await sam.say("back")
+    assert sam.templates == ["onboarding/ask_name"]
+    await sam.say("Sam R")
+    assert (await profile(core, sam.key)).preferred_name == "Sam R"
+
+
+async def test_messages_at_once_from_one_person_never_interleave(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    # Five answers arrive together: each is taken in order, one question at a time.
+    answers = ["Sam", "Feeling ready", "Stopping", "United Kingdom", "9am"]
+    await asyncio.gather(*(sam.say(text) for text in answers))
+    row = await profile(core, sam.key)
+    assert row.preferred_name == "Sam" and row.reason == "Feeling ready"
+    assert row.checkin_time == "09:00" and row.onboarded_at is not None
+
+
+async def test_many_people_at_once_keep_their_own_answers(core: RecoveryBot) -> None:
+    people = [Person(core, f"p{i}") for i in range(12)]
+    await asyncio.gather(*(onboard(p, name=f"Name{i}") for i, p in enumerate(people)))
+    for i, person in enumerate(people):
+        assert (await profile(core, person.key)).preferred_name == f"Name{i}"
+
+
+async def test_a_second_worker_continues_the_same_conversation(
+    core: RecoveryBot, settings, database, clock
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    other = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+    sam_elsewhere = Person(other)
+    await sam_elsewhere.say("Sam")
+    assert sam_elsewhere.templates == ["onboarding/reflect_name", "onboarding/ask_reason"]
+    async with core.db.session() as session:
+        conv = (await session.execute(select(Conversation))).scalar_one()
+        assert conv.data["frames"][0]["state"] == "reason"

@@ -1,0 +1,1 @@
+"""Coaching: the person's plan, check-ins and progress (modules are imported directly)."""

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -44,14 +45,21 @@ from bot.storage.people import (
 
 log = logging.getLogger(__name__)
 
-# Domain packages register their actions and hooks when imported.
-DOMAIN_MODULES = ("bot.profile", "bot.channels.telegram")
+# Modules that register actions, hooks or templates when imported; plus every
+# `bot/<package>/wiring.py`, found by `load_domain_modules()`.
+CORE_MODULES = ("bot.profile", "bot.channels.telegram")
 MAX_ATTEMPTS = 6
 
 
+def wiring_modules() -> list[str]:
+    """Names of every `bot.<package>.wiring` module, in alphabetical order."""
+    root = Path(__file__).parent
+    return sorted(f"bot.{path.parent.name}.wiring" for path in root.glob("*/wiring.py"))
+
+
 def load_domain_modules() -> None:
-    """Import every domain package so its actions and hooks are registered."""
-    for name in DOMAIN_MODULES:
+    """Import every domain module so its actions, hooks and templates are registered."""
+    for name in (*CORE_MODULES, *wiring_modules()):
         importlib.import_module(name)
 
 

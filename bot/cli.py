@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Coroutine
@@ -21,7 +22,6 @@ from bot.config import Settings, get_settings
 log = logging.getLogger("bot")
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-SUBCOMMAND_MODULES: tuple[str, ...] = ()  # domain packages adding their own subcommands
 
 
 def configure_logging(settings: Settings) -> None:
@@ -145,9 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
 
-    for module_name in SUBCOMMAND_MODULES:
-        module = __import__(module_name, fromlist=["add_subcommands"])
-        module.add_subcommands(sub)
+    # Domain packages add their own subcommands: `add_subcommands(sub)` in their wiring.py.
+    from bot.app import wiring_modules
+
+    for module_name in wiring_modules():
+        module = importlib.import_module(module_name)
+        if hasattr(module, "add_subcommands"):
+            module.add_subcommands(sub)
     return parser
 
 

@@ -1,8 +1,9 @@
-"""Global commands (work from any state), read from `flows/_commands.yaml`.
+"""Global commands (work from any state), read from `flows/_commands*.yaml`.
 
-A command either starts a flow (the flow file says `command: plan`), or is listed in
-`_commands.yaml` with what it does: `say` a template, run an `action`, or a `builtin`
-(start, cancel, help) the engine implements.
+A command either starts a flow (the flow file says `command: plan`), or is listed in a
+`_commands*.yaml` file with what it does: `say` a template, run an `action`, or a `builtin`
+(start, cancel, continue) the engine implements. `order` places it in the command menu
+(lower first); a command without `order` works but is not in the menu.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-COMMANDS_FILE = "_commands.yaml"
-BUILTINS = ("start", "cancel", "resume")
+COMMANDS_GLOB = "_commands*.yaml"
+BUILTINS = ("start", "cancel", "continue")
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.S)
 
 
@@ -28,7 +29,7 @@ class CommandSpec:
     action: str | None = None
     builtin: str | None = None
     flow: str | None = None
-    hidden: bool = False  # works, but not in the menu
+    order: int | None = None  # position in the command menu; None = not in the menu
 
 
 @dataclass(frozen=True)
@@ -47,25 +48,30 @@ def parse_command(text: str) -> ParsedCommand | None:
     return ParsedCommand(match["name"].lower(), (match["args"] or "").strip())
 
 
-def load_commands(directory: Path) -> tuple[list[CommandSpec], list[str], list[str]]:
-    """Commands from `_commands.yaml`: (specs, menu order, problems)."""
-    path = directory / COMMANDS_FILE
+def load_commands(directory: Path) -> tuple[list[CommandSpec], list[str]]:
+    """Commands from every `_commands*.yaml` file: (specs, problems)."""
     problems: list[str] = []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    specs = []
-    for name, body in (raw.get("commands") or {}).items():
-        body = body or {}
-        spec = CommandSpec(
-            name=str(name),
-            menu=body.get("menu"),
-            say=body.get("say"),
-            action=body.get("action"),
-            builtin=body.get("builtin"),
-            hidden=bool(body.get("hidden", False)),
-        )
-        if sum(1 for part in (spec.say, spec.action, spec.builtin) if part) != 1:
-            problems.append(f"{COMMANDS_FILE}: /{name} needs exactly one of say, action, builtin.")
-        if spec.builtin and spec.builtin not in BUILTINS:
-            problems.append(f"{COMMANDS_FILE}: /{name}: builtin must be one of {BUILTINS}.")
-        specs.append(spec)
-    return specs, [str(item) for item in raw.get("menu") or []], problems
+    specs: dict[str, CommandSpec] = {}
+    for path in sorted(directory.glob(COMMANDS_GLOB)):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, body in (raw.get("commands") or {}).items():
+            body = body or {}
+            spec = CommandSpec(
+                name=str(name),
+                menu=body.get("menu"),
+                say=body.get("say"),
+                action=body.get("action"),
+                builtin=body.get("builtin"),
+                order=body.get("order"),
+            )
+            where = f"{path.name}: /{name}"
+            if spec.name in specs:
+                problems.append(f"{where} is defined twice.")
+            if sum(1 for part in (spec.say, spec.action, spec.builtin) if part) != 1:
+                problems.append(f"{where} needs exactly one of say, action, builtin.")
+            if spec.builtin and spec.builtin not in BUILTINS:
+                problems.append(f"{where}: builtin must be one of {BUILTINS}.")
+            if spec.order is not None and not spec.menu:
+                problems.append(f"{where}: a command in the menu (`order`) needs `menu`.")
+            specs[spec.name] = spec
+    return list(specs.values()), problems

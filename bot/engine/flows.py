@@ -108,6 +108,7 @@ class Flow:
     source: Path
     command: str | None = None
     menu: str | None = None
+    order: int | None = None  # position of its command in the menu
     resumable: bool = True
     coaching: bool = False  # counted by the open-question measure
     on_complete: str | None = None
@@ -247,6 +248,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
         source=path,
         command=raw.get("command"),
         menu=raw.get("menu"),
+        order=raw.get("order"),
         resumable=bool(raw.get("resumable", True)),
         coaching=bool(raw.get("coaching", False)),
         on_complete=raw.get("on_complete"),

@@ -26,7 +26,7 @@ def check_engine(
 ) -> tuple[Engine | None, list[str]]:
     """Build the engine and list every problem found (empty list = all good)."""
     flows, problems = load_flows(flows_dir)
-    commands, menu, command_problems = load_commands(flows_dir)
+    commands, command_problems = load_commands(flows_dir)
     problems += command_problems
     renderer = Renderer(templates_dir, locale)
     problems += renderer.check_all({})
@@ -42,20 +42,17 @@ def check_engine(
         used.update(flow.templates())
         if flow.on_complete:
             used.add(flow.title)
-    command_names = {spec.name for spec in commands} | {
-        flow.command for flow in flows.flows.values() if flow.command
-    }
+    flow_commands = {flow.command for flow in flows.flows.values() if flow.command}
     for spec in commands:
+        if spec.name in flow_commands:
+            problems.append(f"/{spec.name} is both a flow's command and in a _commands file.")
         for key in (spec.menu, spec.say):
             if key:
                 used.add(key)
                 if not renderer.has(key):
-                    problems.append(f"_commands.yaml: /{spec.name}: template '{key}' is missing.")
+                    problems.append(f"commands: /{spec.name}: template '{key}' is missing.")
         if spec.action and not registry.has(spec.action):
-            problems.append(f"_commands.yaml: /{spec.name}: action '{spec.action}' unregistered.")
-    for name in menu:
-        if name not in command_names:
-            problems.append(f"_commands.yaml: menu lists /{name}, which no command defines.")
+            problems.append(f"commands: /{spec.name}: action '{spec.action}' is not registered.")
     for key in sorted(renderer.keys() - used):
         if not key.startswith("timezones/"):  # offered by country, not named in a flow
             problems.append(
@@ -67,4 +64,4 @@ def check_engine(
         problems.append("flows: the 'onboarding' flow is required (the first conversation).")
     if problems:
         return None, problems
-    return Engine(flows, renderer, registry, commands, locale, menu), []
+    return Engine(flows, renderer, registry, commands, locale), []

@@ -84,28 +84,27 @@ class Engine:
         registry: ActionRegistry,
         commands: list[CommandSpec],
         locale: str = "en",
-        menu: list[str] | None = None,
     ) -> None:
         self.flows = flows
-        self.menu = list(menu or [])
         self.renderer = renderer
         self.registry = registry
         self.commands = {spec.name: spec for spec in commands}
         for flow in flows.flows.values():
             if flow.command:
                 self.commands[flow.command] = CommandSpec(
-                    name=flow.command, menu=flow.menu, flow=flow.name
+                    name=flow.command, menu=flow.menu, flow=flow.name, order=flow.order
                 )
         self.words = vocabulary(locale)
+        self.menu_context = [
+            {"name": name, "description": renderer.render(key, {})}
+            for name, key in self.menu_entries()
+        ]
 
     def menu_entries(self) -> list[tuple[str, str]]:
         """(command, description template key) for the channel's command menu."""
-        entries = []
-        for name in self.menu:
-            spec = self.commands.get(name)
-            if spec is not None and spec.menu and not spec.hidden:
-                entries.append((name, spec.menu))
-        return entries
+        listed = [spec for spec in self.commands.values() if spec.order is not None and spec.menu]
+        listed.sort(key=lambda spec: (spec.order, spec.name))
+        return [(spec.name, spec.menu) for spec in listed if spec.menu]
 
     # ------------------------------------------------------------------ entry point
 
@@ -148,6 +147,7 @@ class _Run:
         ctx = dict(self._ctx)
         frame = self.conv.current
         ctx.update(
+            commands=self.engine.menu_context,
             answers=frame.answers if frame else {},
             facts=frame.facts if frame else {},
             flow=frame.flow if frame else None,
@@ -266,7 +266,7 @@ class _Run:
             await self.builtin_start()
         elif spec.builtin == "cancel":
             await self.builtin_cancel()
-        elif spec.builtin == "resume":
+        elif spec.builtin == "continue":
             await self.builtin_resume()
 
     async def builtin_resume(self) -> None:

@@ -54,7 +54,7 @@ def test_different_users_are_different_people(tmp_path: Path) -> None:
     run_chat(tmp_path, ["/start", "1", "Alex"], "--user", "alex")
     replies = run_chat(tmp_path, ["/start"], "--user", "blair")
     assert [r["template"] for r in replies] == ["onboarding/hello", "onboarding/consent"]
-    replies = run_chat(tmp_path, ["/resume"], "--user", "alex")
+    replies = run_chat(tmp_path, ["/continue"], "--user", "alex")
     # Alex is still at the question after the name.
     assert replies[-1]["template"] == "onboarding/ask_reason"
     assert replies[0]["template"] == "system/resuming"

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, configure_encryption
 from bot.engine.actions import Say, actions
 from bot.engine.loader import check_engine
 from bot.engine.messages import Inbound, Outbound
@@ -157,6 +157,7 @@ class RecoveryBot:
     ) -> RecoveryBot:
         """Load and check flows and templates (fail fast), open and migrate the database."""
         load_domain_modules()
+        configure_encryption(settings)
         engine, problems = check_engine(actions, locale=settings.locale)
         if engine is None:
             raise FlowError(problems)

@@ -118,6 +118,14 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     return _run_async(main())
 
 
+def cmd_keys_new(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a new encryption key."""
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="recovery-bot", description=__doc__,
@@ -144,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+
+    keys = sub.add_parser("keys", help="encryption keys for what people write")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("new", help="print a new key for ENCRYPTION_KEYS").set_defaults(
+        handler=cmd_keys_new
+    )
 
     # Domain packages add their own subcommands: `add_subcommands(sub)` in their wiring.py.
     from bot.app import wiring_modules

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     database_schema: str | None = Field(
         default=None, description="PostgreSQL schema to use (search_path); default public"
     )
+    encryption_keys: str | None = Field(
+        default=None, description="Fernet keys, comma-separated, newest first"
+    )
     default_country: str = DEFAULT_COUNTRY
     locale: str = DEFAULT_LOCALE
     log_level: str = "INFO"
@@ -57,7 +60,8 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_SCHEMA may hold only letters, digits and underscores")
         return value or None
 
-    @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url")
+    @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url",
+                     "encryption_keys")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
@@ -78,3 +82,19 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Settings read once from the environment."""
     return Settings()
+
+
+def configure_encryption(settings: Settings) -> None:
+    """Set up encryption at rest from ENCRYPTION_KEYS, or the local key file for SQLite."""
+    from bot.errors import ConfigurationError
+    from bot.storage import crypto
+
+    if settings.encryption_keys:
+        crypto.configure(crypto.parse_keys(settings.encryption_keys))
+    elif settings.resolved_database_url().startswith("sqlite"):
+        crypto.configure(crypto.key_file_keys(settings.data_dir))
+    else:
+        raise ConfigurationError(
+            "ENCRYPTION_KEYS must be set when DATABASE_URL is not SQLite: what people write is "
+            "encrypted at rest. Create a key with `recovery-bot keys new`."
+        )

@@ -204,3 +204,16 @@ async def test_a_second_worker_continues_the_same_conversation(
     async with core.db.session() as session:
         conv = (await session.execute(select(Conversation))).scalar_one()
         assert conv.data["frames"][0]["state"] == "reason"
+
+
+async def test_what_people_type_is_encrypted_at_rest(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam, name="Sam")
+    async with core.db.engine.connect() as conn:
+        from sqlalchemy import text
+
+        row = (await conn.execute(text("SELECT preferred_name, reason FROM people"))).one()
+        state = (await conn.execute(text("SELECT data FROM conversations"))).scalar_one()
+    assert "Sam" not in row[0] and "drinking" not in row[1]
+    assert "drinking" not in state and "Sam" not in state
+    assert (await profile(core, sam.key)).reason == "I want to feel in charge of my drinking again"

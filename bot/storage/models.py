@@ -1,5 +1,8 @@
 """SQLAlchemy models of the foundation: people and their conversation state.
 
+What a person typed is stored with `EncryptedText` / `EncryptedJSON` (see storage.crypto);
+what is queried (times, status, zone) stays plain.
+
 Each domain package adds its own models module next to this one (plans, check-ins, nudges,
 handoffs) on the same `Base`, and its own Alembic revision.
 """
@@ -9,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.storage.types import UTCDateTime
+from bot.storage.types import EncryptedJSON, EncryptedText, UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -32,8 +35,8 @@ class Person(Base):
     last_seen_at: Mapped[datetime]
     consented_at: Mapped[datetime | None]
     onboarded_at: Mapped[datetime | None]
-    preferred_name: Mapped[str | None] = mapped_column(String(80))
-    reason: Mapped[str | None] = mapped_column(Text)
+    preferred_name: Mapped[str | None] = mapped_column(EncryptedText)
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
     pathway: Mapped[str | None] = mapped_column(String(20))
     country: Mapped[str | None] = mapped_column(String(2))
     timezone: Mapped[str | None] = mapped_column(String(64))
@@ -54,7 +57,7 @@ class Conversation(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime]
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 BOT = [sys.executable, "-m", "bot.cli"]
 
@@ -26,6 +27,7 @@ def run_chat(tmp_path: Path, lines: list[str], *args: str, db_url: str | None = 
         env["DATABASE_URL"] = db_url
     if schema:
         env["DATABASE_SCHEMA"] = schema
+        env["ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
     result = subprocess.run(
         [*BOT, "chat", "--jsonl", *args], input="\n".join(lines) + "\n", capture_output=True,
         text=True, env=env, timeout=60, check=True,

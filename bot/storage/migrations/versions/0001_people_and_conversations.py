@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("consented_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("onboarded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("preferred_name", sa.String(80), nullable=True),
+        sa.Column("preferred_name", sa.Text(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("pathway", sa.String(20), nullable=True),
         sa.Column("country", sa.String(2), nullable=True),
@@ -42,7 +42,7 @@ def upgrade() -> None:
             sa.ForeignKey("people.id", ondelete="CASCADE"),
             primary_key=True,
         ),
-        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )

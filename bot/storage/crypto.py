@@ -1,0 +1,82 @@
+"""Encryption at rest for what people type (answers, plan text, notes, relayed messages).
+
+Keys are Fernet keys (cryptography's MultiFernet): `ENCRYPTION_KEYS` holds one or more,
+comma-separated, newest first; data written under an older key still reads, and
+`recovery-bot keys rotate` re-encrypts it under the newest. Without `ENCRYPTION_KEYS`, the
+local default creates `DATA_DIR/encryption.key` (owner-only) on first use; on PostgreSQL
+the key must come from the environment, since a server's disk may not outlive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from bot.errors import ConfigurationError
+
+KEY_FILE = "encryption.key"
+
+_cipher: MultiFernet | None = None
+
+
+def parse_keys(value: str) -> list[bytes]:
+    """Comma-separated Fernet keys -> list, validated."""
+    keys = [part.strip().encode() for part in value.split(",") if part.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise ConfigurationError(
+                "ENCRYPTION_KEYS holds something that is not a Fernet key; make one with "
+                "`recovery-bot keys new`"
+            ) from exc
+    return keys
+
+
+def key_file_keys(data_dir: Path) -> list[bytes]:
+    """The local key file's key, created with owner-only permissions on first use."""
+    path = data_dir / KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(Fernet.generate_key())
+    return parse_keys(path.read_text())
+
+
+def configure(keys: list[bytes]) -> None:
+    """Use these keys (newest first) for every encrypted column from now on."""
+    global _cipher
+    if not keys:
+        raise ConfigurationError("no encryption key configured")
+    _cipher = MultiFernet([Fernet(key) for key in keys])
+
+
+def cipher() -> MultiFernet:
+    """The configured cipher; a clear error when start-up forgot to configure one."""
+    if _cipher is None:
+        raise ConfigurationError("encryption keys are not configured (crypto.configure)")
+    return _cipher
+
+
+def encrypt(text: str) -> str:
+    """Encrypt text to a URL-safe token."""
+    return cipher().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    """Decrypt a token written by `encrypt` under any configured key."""
+    try:
+        return cipher().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken as exc:
+        raise ConfigurationError(
+            "stored data can't be decrypted with the configured keys; was a key removed "
+            "from ENCRYPTION_KEYS?"
+        ) from exc
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the newest key."""
+    return cipher().rotate(token.encode("ascii")).decode("ascii")

@@ -1,0 +1,173 @@
+"""Evaluates the safety screens on the labelled sets and times the crisis screen.
+
+Run:  .venv/bin/python bench/safety_eval.py [--errors] [--show-heldout-errors]
+
+Prints, for tests/safety/devset.yaml (tuned on) and tests/safety/heldout.yaml (never tuned on):
+per-category precision and recall, overall recall on crisis messages (caught as any crisis),
+the hard-negative false-positive rate, about_other accuracy; then the clinical screen's figures
+and the crisis screen's cost per message in microseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import timeit
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.safety import CRISIS_CATEGORIES, clinical_screen, crisis_screen  # noqa: E402
+
+TESTS = ROOT / "tests" / "safety"
+TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
+
+
+def _load(name: str, key: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load((TESTS / name).read_text(encoding="utf-8"))
+    return list(data[key])
+
+
+def _ratio(num: int, den: int) -> str:
+    return f"{num / den:.3f} ({num}/{den})" if den else "n/a"
+
+
+def evaluate_crisis(title: str, messages: list[dict[str, Any]], show_errors: bool) -> None:
+    """Prints crisis-screen figures for one labelled set."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    caught = crisis_total = false_alarms = negatives = about_ok = about_total = 0
+    tag_hits: Counter[str] = Counter()
+    tag_total: Counter[str] = Counter()
+    errors = []
+    for item in messages:
+        label = item["label"]
+        signal = crisis_screen(item["text"])
+        got = signal.category if signal else "none"
+        if label == "none":
+            negatives += 1
+            false_alarms += got != "none"
+        else:
+            crisis_total += 1
+            caught += got != "none"
+            for tag in item.get("tags", []):
+                tag_total[tag] += 1
+                tag_hits[tag] += got != "none"
+            if signal is not None:
+                about_total += 1
+                about_ok += signal.about_other == item.get("about_other", False)
+        if got == label:
+            tp[label] += 1
+        else:
+            fn[label] += 1
+            fp[got] += 1
+            rule = signal.rule if signal else ""
+            errors.append(f"  want {label:<10} got {got:<10} {rule:<34} {item['text']}")
+    print(
+        f"\n== {title}: {len(messages)} messages, {crisis_total} crisis, {negatives} hard negatives"
+    )
+    print(f"  {'category':<11} {'precision':>18} {'recall':>18}")
+    for category in CRISIS_CATEGORIES:
+        precision = _ratio(tp[category], tp[category] + fp[category])
+        recall = _ratio(tp[category], tp[category] + fn[category])
+        print(f"  {category:<11} {precision:>18} {recall:>18}")
+    print(f"  crisis recall (caught as any crisis): {_ratio(caught, crisis_total)}")
+    exact = sum(tp[c] for c in CRISIS_CATEGORIES)
+    print(f"  exact-category accuracy on crisis:    {_ratio(exact, crisis_total)}")
+    print(f"  hard-negative false-positive rate:    {_ratio(false_alarms, negatives)}")
+    print(f"  about_other correct (caught crisis):  {_ratio(about_ok, about_total)}")
+    by_tag = ", ".join(f"{t} {_ratio(tag_hits[t], tag_total[t])}" for t in sorted(tag_total))
+    print(f"  recall by tag: {by_tag or 'no tags in this set'}")
+    if show_errors and errors:
+        print("  errors:")
+        print("\n".join(errors))
+
+
+def evaluate_clinical(title: str, messages: list[dict[str, Any]], show_errors: bool) -> None:
+    """Prints clinical-screen figures for one labelled set."""
+    tp = fp = fn = tn = kind_ok = substance_ok = stop_ok = 0
+    errors = []
+    for item in messages:
+        want = item["kind"]
+        request = clinical_screen(item["text"])
+        if want == "none":
+            if request is None:
+                tn += 1
+            else:
+                fp += 1
+                errors.append(f"  want none got {request.kind:<15} {item['text']}")
+            continue
+        if request is None:
+            fn += 1
+            errors.append(f"  want {want:<15} got none           {item['text']}")
+            continue
+        tp += 1
+        kind_ok += request.kind == want
+        substance_ok += request.substance == item.get("substance")
+        stop_ok += request.stopping_risk == item.get("stopping_risk", False)
+        if (request.kind, request.substance, request.stopping_risk) != (
+            want,
+            item.get("substance"),
+            item.get("stopping_risk", False),
+        ):
+            errors.append(
+                f"  want {want}/{item.get('substance')}/{item.get('stopping_risk', False)} "
+                f"got {request.kind}/{request.substance}/{request.stopping_risk}  {item['text']}"
+            )
+    print(f"\n== {title}: {len(messages)} messages, {tp + fn} requests, {tn + fp} non-requests")
+    print(
+        f"  detection precision {_ratio(tp, tp + fp)}  recall {_ratio(tp, tp + fn)}  "
+        f"false positives on non-requests {_ratio(fp, fp + tn)}"
+    )
+    print(
+        f"  of detected: kind {_ratio(kind_ok, tp)}  substance {_ratio(substance_ok, tp)}  "
+        f"stopping_risk {_ratio(stop_ok, tp)}"
+    )
+    if show_errors and errors:
+        print("  errors:")
+        print("\n".join(errors))
+
+
+def time_screen(messages: list[dict[str, Any]]) -> None:
+    """Prints the crisis screen's cost per message in microseconds."""
+    crisis_screen(TYPICAL)  # load and compile once, outside the timing
+    runs = 2000
+    typical = min(timeit.repeat(lambda: crisis_screen(TYPICAL), number=runs, repeat=5)) / runs
+    texts = [m["text"] for m in messages]
+    total = min(timeit.repeat(lambda: [crisis_screen(t) for t in texts], number=20, repeat=3))
+    mean = total / (20 * len(texts))
+    clinical = min(timeit.repeat(lambda: clinical_screen(TYPICAL), number=runs, repeat=5)) / runs
+    print("\n== timing")
+    print(f"  crisis_screen, typical message ({len(TYPICAL)} chars): {typical * 1e6:.1f} µs")
+    print(f"  crisis_screen, mean over devset messages:            {mean * 1e6:.1f} µs")
+    print(f"  clinical_screen, typical message:                    {clinical * 1e6:.1f} µs")
+
+
+def main() -> None:
+    """Runs every evaluation and prints the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list devset errors")
+    parser.add_argument(
+        "--show-heldout-errors",
+        action="store_true",
+        help="list held-out errors (read them; don't tune on them)",
+    )
+    args = parser.parse_args()
+    devset = _load("devset.yaml", "messages")
+    evaluate_crisis("crisis devset", devset, args.errors)
+    evaluate_crisis("crisis HELD-OUT", _load("heldout.yaml", "messages"), args.show_heldout_errors)
+    evaluate_clinical("clinical devset", _load("clinical_devset.yaml", "messages"), args.errors)
+    evaluate_clinical(
+        "clinical HELD-OUT", _load("heldout.yaml", "clinical"), args.show_heldout_errors
+    )
+    time_screen(devset)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Tests for bot.safety: crisis and clinical screens, language guard, safety data."""

@@ -16,7 +16,7 @@ import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 # `bot/<package>/wiring.py`, found by `load_domain_modules()`.
 CORE_MODULES = ("bot.profile", "bot.channels.telegram")
 MAX_ATTEMPTS = 6
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 
 
 def wiring_modules() -> list[str]:
@@ -229,8 +230,11 @@ class RecoveryBot:
         async with self.db.session() as session:
             person = await get_or_create_person(session, user_key, now)
             if inbound is not None:
-                person.last_seen_at = now
-                person.active = True
+                # Written only when it changes meaningfully: one UPDATE fewer per message.
+                if now - person.last_seen_at >= LAST_SEEN_RESOLUTION:
+                    person.last_seen_at = now
+                if not person.active:
+                    person.active = True
             row = await load_conversation(session, person, now)
             conv = ConversationState.from_dict(row.data)
             deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self)

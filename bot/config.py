@@ -16,6 +16,7 @@ DEFAULT_DATA_DIR = Path("data")
 DEFAULT_COUNTRY = "US"
 DEFAULT_LOCALE = "en"
 DEFAULT_TICK_SECONDS = 5.0
+DEFAULT_CONCURRENT_UPDATES = 16
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     )
     telegram_rate_limiter: bool = Field(
         default=True, description="Hold sends to Telegram's limits (about 30 messages/s)"
+    )
+    telegram_concurrent_updates: int = Field(
+        default=DEFAULT_CONCURRENT_UPDATES, ge=1, le=1024,
+        description="updates handled at once (one person's messages stay in order)",
     )
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = Field(

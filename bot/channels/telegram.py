@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from telegram import (
@@ -85,6 +86,33 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return parts
 
 
+def merge_texts(replies: Sequence[Outbound]) -> list[Outbound]:
+    """Join consecutive plain replies to the same person into one message.
+
+    "Thanks for telling me..." followed by the next question arrives as one message: one
+    notification for the person, one Bot API call instead of two. Buttons and files stay on
+    their own message; the join never exceeds Telegram's length limit.
+    """
+    merged: list[Outbound] = []
+    for reply in replies:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.to == reply.to
+            and not previous.buttons
+            and previous.attachment is None
+            and reply.attachment is None
+            and len(previous.text) + len(reply.text) + 2 <= MessageLimit.MAX_TEXT_LENGTH
+        ):
+            merged[-1] = replace(
+                reply, text=f"{previous.text}\n\n{reply.text}",
+                template=f"{previous.template}+{reply.template}",
+            )
+        else:
+            merged.append(reply)
+    return merged
+
+
 def to_inbound(update: Update, now: Any) -> Inbound | None:
     """The Inbound for an update from a private chat; None for anything else."""
     user = update.effective_user
@@ -151,7 +179,7 @@ class TelegramChannel:
 
     async def deliver(self, replies: Sequence[Outbound], default_key: str) -> None:
         """Send replies in order; each to its own recipient."""
-        for reply in replies:
+        for reply in merge_texts(replies):
             chat_id = chat_id_of(reply.to or default_key)
             if chat_id is None:
                 log.warning("reply for a non-Telegram recipient dropped")
@@ -242,7 +270,7 @@ def build_application(
         builder = builder.base_file_url(root + "/file/bot")
     if settings.telegram_rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    builder = builder.concurrent_updates(256)
+    builder = builder.concurrent_updates(settings.telegram_concurrent_updates)
 
     state: dict[str, TelegramChannel] = {}
 

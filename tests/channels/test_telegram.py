@@ -29,8 +29,8 @@ async def test_command_menu_is_set_at_start(telegram: FakeTelegram) -> None:
 async def test_onboarding_with_buttons_and_text(telegram: FakeTelegram, core: RecoveryBot) -> None:
     ada = telegram.user(1001, first_name="Ada", username="ada_l")
     await ada.send("/start")
-    hello, consent = await ada.wait_reply(count=2)
-    assert "recovery coaching companion" in hello.text
+    [hello] = await ada.wait_reply()  # the welcome and the consent question, as one message
+    assert "recovery coaching companion" in hello.text and "okay with you" in hello.text
     assert ada.last_buttons() == ["That's okay with me", "Tell me more first", "Not right now"]
     await ada.press_label("That's okay with me")
     [ask_name] = await ada.wait_reply()
@@ -39,19 +39,19 @@ async def test_onboarding_with_buttons_and_text(telegram: FakeTelegram, core: Re
     await telegram.wait_for_call("editMessageReplyMarkup")
     await telegram.wait_for_call("answerCallbackQuery")
     await ada.send("Ada")
-    await ada.wait_reply(count=2)
+    await ada.wait_reply()
     await ada.send("I'd like my evenings back")
-    await ada.wait_reply(count=2)
+    await ada.wait_reply()
     await ada.press_label("Cutting down")
-    await ada.wait_reply(count=2)
+    await ada.wait_reply()
     await ada.press_label("Canada")
     [zone] = await ada.wait_reply()
     assert "Eastern (Toronto)" in ada.last_buttons()
     await ada.press_label("Eastern (Toronto)")
     await ada.wait_reply()
     await ada.send("7:30pm")
-    replies = await ada.wait_reply(count=2)
-    assert "19:30" in replies[0].text
+    [done] = await ada.wait_reply()
+    assert "19:30" in done.text and "all set" in done.text
     row = await person_row(core, 1001)
     assert (row.preferred_name, row.country, row.timezone) == ("Ada", "CA", "America/Toronto")
     assert row.checkin_time == "19:30" and row.onboarded_at is not None
@@ -69,24 +69,24 @@ async def test_scale_buttons_sit_side_by_side() -> None:
 async def test_media_edits_and_forged_buttons_get_kind_replies(telegram: FakeTelegram) -> None:
     bo = telegram.user(1002)
     await bo.send("/start")
-    await bo.wait_reply(count=2)
+    await bo.wait_reply()
     await bo.send_sticker()
-    sorry, again = await bo.wait_reply(count=2)
-    assert "stickers" in sorry.text and again.buttons
+    [sorry] = await bo.wait_reply()
+    assert "stickers" in sorry.text and sorry.buttons  # the kind note, then the question again
     await bo.send_voice()
-    [sorry, _] = await bo.wait_reply(count=2)
+    [sorry] = await bo.wait_reply()
     assert "voice messages" in sorry.text
     await bo.send("hmm")
-    await bo.wait_reply(count=2)
+    await bo.wait_reply()
     await bo.edit_last("changed my mind")
-    [note, _] = await bo.wait_reply(count=2)
+    [note] = await bo.wait_reply()
     assert "edited" in note.text
     last = bo.messages[-1]
     await bo.send_raw({"callback_query": {  # a modified client can send any data
         "id": "forged-1", "from": bo.user, "chat_instance": "1002",
         "message": last.message, "data": "1:delete_everything",
     }})
-    [stale, _] = await bo.wait_reply(count=2)
+    [stale] = await bo.wait_reply()
     assert "earlier question" in stale.text
 
 
@@ -105,16 +105,16 @@ async def test_flood_control_is_waited_out(telegram: FakeTelegram) -> None:
     cy = telegram.user(1004)
     telegram.fail_next("sendMessage", status=429, retry_after=1)
     await cy.send("/start")
-    replies = await cy.wait_reply(count=2, timeout=10)
-    assert "glad you're here" in replies[0].text
+    [reply] = await cy.wait_reply(timeout=10)
+    assert "glad you're here" in reply.text
 
 
 async def test_a_server_error_is_retried(telegram: FakeTelegram) -> None:
     di = telegram.user(1005)
     telegram.fail_next("sendMessage", status=502)
     await di.send("/start")
-    replies = await di.wait_reply(count=2, timeout=10)
-    assert len(replies) == 2
+    [reply] = await di.wait_reply(timeout=10)
+    assert reply.buttons
 
 
 async def test_a_person_who_blocked_the_bot_is_marked_inactive(
@@ -122,7 +122,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_inactive(
 ) -> None:
     ed = telegram.user(1006)
     await ed.send("/start")
-    await ed.wait_reply(count=2)
+    await ed.wait_reply()
     telegram.block_user(1006)
     await ed.send("/help")
     for _ in range(50):
@@ -132,7 +132,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_inactive(
     assert not (await person_row(core, 1006)).active
     telegram.unblock_user(1006)
     await ed.send("/help")  # writing again makes them reachable again
-    await ed.wait_reply(count=2)
+    await ed.wait_reply()
     assert (await person_row(core, 1006)).active
 
 
@@ -158,11 +158,11 @@ async def test_logs_never_contain_what_a_person_wrote(
     secret_name, secret_reason = "Zephyrine", "my brother found my stash in the garage"
     fay = telegram.user(424242, username="fay_secret")
     await fay.send("/start")
-    await fay.wait_reply(count=2)
+    await fay.wait_reply()
     await fay.press_label("That's okay with me")
     await fay.wait_reply()
     await fay.send(secret_name)
-    await fay.wait_reply(count=2)
+    await fay.wait_reply()
     telegram.block_user(424242)  # errors get logged too
     await fay.send(secret_reason)
     await asyncio.sleep(0.5)
@@ -170,3 +170,18 @@ async def test_logs_never_contain_what_a_person_wrote(
     assert "blocked the bot" in logged  # the capture works: the block was logged
     for secret in (secret_name, "stash", "fay_secret", "424242", telegram.token):
         assert secret not in logged
+
+
+def test_plain_replies_are_joined_but_buttons_and_files_stay_apart() -> None:
+    from bot.channels.telegram import merge_texts
+    from bot.engine.messages import Attachment, Button, Outbound
+
+    a = Outbound("Thanks.", "x/a")
+    b = Outbound("Next question?", "x/b", buttons=(Button("Yes", "1:y"),))
+    c = Outbound("Here's the file.", "x/c", attachment=Attachment("p.txt", b"x", "text/plain"))
+    d = Outbound("For the coach", "x/d", to="telegram:9")
+    merged = merge_texts([a, b, c, d])
+    assert [m.text for m in merged] == ["Thanks.\n\nNext question?", "Here's the file.",
+                                        "For the coach"]
+    assert merged[0].buttons == b.buttons
+    assert merge_texts([Outbound("x" * 4000, "k"), Outbound("y" * 200, "k")])[1].text == "y" * 200

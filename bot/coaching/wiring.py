@@ -228,7 +228,7 @@ async def begin_edit(call: ActionCall) -> ActionResult:
             call.answers.pop(state, None)
         items = list(current.get(part) or [])
         facts.update({part: items, f"{part}_n": len(items)})
-        facts["current_items"] = [step_view(i) for i in items] if part == "steps" else items
+        facts["current_items"] = items
     return ActionResult(facts=facts)
 
 

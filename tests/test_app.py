@@ -37,7 +37,7 @@ async def test_onboarding_collects_what_the_person_chose_to_share(core: Recovery
     # The UK has one time zone, so we go straight to the check-in time.
     assert sam.templates == ["onboarding/ask_checkin"]
     await sam.say("8.30pm")
-    assert sam.templates == ["onboarding/reflect_checkin", "onboarding/all_set"]
+    assert sam.templates == ["onboarding/reflect_checkin", "onboarding/all_set", "onboarding/offer"]
     assert "20:30" in sam.text
     row = await profile(core, sam.key)
     assert (row.preferred_name, row.pathway, row.country) == ("Sam", "stopping", "GB")

@@ -47,7 +47,8 @@ class ConsoleChannel:
         now = self.app.clock.now()
         text = line.rstrip("\n")
         key = normalise(text)
-        numeric_labels = all(button.label.isdigit() for button in self.buttons)
+        # A scale's buttons are numbers: then a typed number is the number, never an index.
+        numeric_labels = any(button.label.isdigit() for button in self.buttons)
         if self.buttons and not numeric_labels and key.isdigit():
             index = int(key) - 1
             if 0 <= index < len(self.buttons):
@@ -102,7 +103,7 @@ class ConsoleChannel:
         prefix = f"[to {reply.to}] " if reply.to and reply.to != self.user_key else ""
         self.out.write("\n" + prefix + reply.text + "\n")
         if reply.buttons:
-            if all(button.label.isdigit() for button in reply.buttons):
+            if any(button.label.isdigit() for button in reply.buttons):
                 self.out.write("   " + "  ".join(f"[{b.label}]" for b in reply.buttons) + "\n")
             else:
                 for number, button in enumerate(reply.buttons, 1):

@@ -44,12 +44,14 @@ def test_onboarding_through_piped_stdin(tmp_path: Path) -> None:
         "onboarding/reflect_name", "onboarding/ask_reason", "onboarding/reflect_reason",
         "onboarding/ask_pathway", "onboarding/reflect_pathway", "onboarding/ask_country",
         "onboarding/ask_checkin", "onboarding/reflect_checkin", "onboarding/all_set",
+        "onboarding/offer",
     ]
     consent = replies[1]
     assert consent["buttons"] == ["That's okay with me", "Tell me more first", "Not right now"]
     assert consent["flow"] == "onboarding" and consent["state"] == "welcome"
-    assert "21:00" in replies[-2]["text"]
-    assert replies[-1]["state"] == "done"  # the last step of onboarding
+    assert "21:00" in replies[-3]["text"]
+    assert replies[-2]["state"] == "done"  # onboarding is complete...
+    assert replies[-1]["state"] == "offer"  # ...and offers a coaching conversation
 
 
 def test_different_users_are_different_people(tmp_path: Path) -> None:

@@ -110,4 +110,4 @@ def test_mermaid_graph_shows_every_state_and_transition() -> None:
     flows, _ = load_flows(FLOWS_DIR)
     text = mermaid(flows["onboarding"])
     assert text.startswith("stateDiagram-v2")
-    assert "welcome --> consented: agree" in text and "done --> [*]" in text
+    assert "welcome --> consented: agree" in text and "later --> [*]" in text

@@ -34,15 +34,27 @@ CHECKIN_FLOW = "checkin"
 # next day (an evening check-in at 2 a.m. would not help anyone).
 CHECKIN_GRACE = timedelta(hours=3)
 WEEKLY_GRACE = timedelta(hours=12)
+# Someone who answered part of a check-in this recently is still doing it: leave it be.
+# An older or untouched check-in is replaced by the new one.
+ACTIVE_CHECKIN = timedelta(hours=1)
 WEEKLY_TEMPLATE = code_template("nudges/weekly")
 
 
-async def _in_checkin_now(session: AsyncSession, person_id: int) -> bool:
-    data = (
-        await session.execute(select(Conversation.data).where(Conversation.person_id == person_id))
-    ).scalar_one_or_none()
-    current = ConversationState.from_dict(data).current
-    return current is not None and current.flow == CHECKIN_FLOW
+async def _answering_checkin(session: AsyncSession, person_id: int, now: datetime) -> bool:
+    """Whether the person is part-way through a check-in right now (don't restart it)."""
+    row = (
+        await session.execute(
+            select(Conversation.data, Conversation.updated_at)
+            .where(Conversation.person_id == person_id)
+        )
+    ).first()
+    if row is None:
+        return False
+    current = ConversationState.from_dict(row.data).current
+    return (
+        current is not None and current.flow == CHECKIN_FLOW and bool(current.history)
+        and now - row.updated_at < ACTIVE_CHECKIN
+    )
 
 
 async def compose_checkin(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
@@ -56,7 +68,7 @@ async def compose_checkin(app: RecoveryBot, due: DueNudge, now: datetime) -> lis
             return None
         if await checked_in_on(session, person.id, local_date(now, person.timezone)):
             return None
-        if await _in_checkin_now(session, person.id):
+        if await _answering_checkin(session, person.id, now):
             return None
     return await app.start_flow_for(due.user_key, CHECKIN_FLOW, {"scheduled": True})
 
@@ -80,6 +92,26 @@ async def compose_weekly(app: RecoveryBot, due: DueNudge, now: datetime) -> list
     return [Outbound(renderer.render(WEEKLY_TEMPLATE, context), WEEKLY_TEMPLATE, attachment=chart)]
 
 
+async def abandon_checkin(app: RecoveryBot, due: DueNudge) -> None:
+    """Takes an unseen check-in off the person's conversation, so their next message is
+    not read as an answer to a question they never got."""
+    async with app.db.session() as session:
+        conversation = (
+            await session.execute(
+                select(Conversation).where(Conversation.person_id == due.person_id)
+                .with_for_update()
+            )
+        ).scalar_one_or_none()
+        if conversation is None:
+            return
+        state = ConversationState.from_dict(conversation.data)
+        current = state.current
+        if current is None or current.flow != CHECKIN_FLOW or current.history:
+            return
+        state.frames.pop()
+        conversation.data = state.to_dict()
+
+
 def _next(kind: str):  # type: ignore[no-untyped-def]
     async def next_due(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
         person = await session.get(Person, due.person_id)
@@ -90,5 +122,7 @@ def _next(kind: str):  # type: ignore[no-untyped-def]
     return next_due
 
 
-nudge_kinds.register(NudgeKind(CHECKIN, CHECKIN_GRACE, compose_checkin, _next(CHECKIN)))
+nudge_kinds.register(
+    NudgeKind(CHECKIN, CHECKIN_GRACE, compose_checkin, _next(CHECKIN), abandon_checkin)
+)
 nudge_kinds.register(NudgeKind(WEEKLY, WEEKLY_GRACE, compose_weekly, _next(WEEKLY)))

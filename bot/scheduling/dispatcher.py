@@ -119,14 +119,26 @@ async def _dispatch_one(
             if not await transport.send_to(due.user_key, message):
                 stats.held_unreachable += 1
                 await app.mark_unreachable(due.user_key)
+                await _abandon(app, kind, due)
                 await _record(app, due, token, now, status=HELD)
                 return
     except Exception as exc:  # noqa: BLE001 - any failure means "try again later"
         log.warning("nudge %s not sent (%s); will retry", due.id, type(exc).__name__)
+        await _abandon(app, kind, due)
         await _retry_later(app, kind, due, token, now, stats)
         return
     stats.sent += 1
     await _advance(app, kind, due, token, now, sent=True, stats=stats)
+
+
+async def _abandon(app: RecoveryBot, kind: NudgeKind, due: DueNudge) -> None:
+    """Best effort: undo what composing left behind for a nudge that did not go out."""
+    if kind.abandon is None:
+        return
+    try:
+        await kind.abandon(app, due)
+    except Exception as exc:  # noqa: BLE001 - the row's own bookkeeping matters more
+        log.warning("could not tidy up after nudge %s (%s)", due.id, type(exc).__name__)
 
 
 async def _advance(

@@ -9,6 +9,7 @@ The dispatcher knows nothing about check-ins or plans. A domain registers a `Nud
   worth sending any more (the person already checked in today, check-ins are paused).
 * ``next_due(session, due, after)`` returns the next occurrence after ``after`` (UTC), or
   None for a one-off nudge that is now done.
+* ``abandon(app, due)`` (optional) undoes what ``compose`` did when the send failed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class DueNudge:
 
 ComposeFn = Callable[["RecoveryBot", DueNudge, datetime], Awaitable[list[Outbound] | None]]
 NextDueFn = Callable[[AsyncSession, DueNudge, datetime], Awaitable[datetime | None]]
+AbandonFn = Callable[["RecoveryBot", DueNudge], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,15 @@ class NudgeKind:
         grace: How late the nudge may still go out after downtime; later ones are skipped.
         compose: Builds the messages (may start a flow for the person).
         next_due: The next occurrence, or None for a one-off.
+        abandon: Undoes what `compose` left behind when the messages did not go out (a
+            check-in flow the person never saw must not take their next message as an answer).
     """
 
     name: str
     grace: timedelta
     compose: ComposeFn
     next_due: NextDueFn
+    abandon: AbandonFn | None = None
 
 
 class NudgeKinds:

@@ -244,3 +244,26 @@ async def test_check_in_time_changes_move_the_row_and_stopping_removes_it(
     await sam.press("No daily check-in")
     assert "no more daily check-ins" in sam.text.lower()
     assert "checkin" not in await nudges_of(core, sam.key)
+
+
+async def test_the_weekly_summary_comes_on_sunday_evening_for_those_who_asked(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
+    sam = Person(core)
+    await onboard(sam, checkin="20:30")
+    await sam.say("/checkin")
+    await sam.press("Good")
+    await sam.press("Skip")
+    await sam.press("I stayed within what I planned")
+    await sam.say("skip")
+    await sam.say("/progress")
+    await sam.press("Yes, every Sunday")
+    assert await due_at(core, sam.key, "weekly_summary") == at(29, 18)  # Sunday, London
+    transport = CollectingTransport()
+    clock.set(at(29, 18))
+    stats = await dispatch_due(core, transport, clock.now())
+    assert stats.sent == 1
+    [summary] = transport.to(sam.key)
+    assert summary.template == "nudges/weekly" and "Check-ins: 1" in summary.text
+    assert summary.attachment is not None and summary.attachment.is_image
+    assert await due_at(core, sam.key, "weekly_summary") == at(29 + 7 - 30, 18, month=12)

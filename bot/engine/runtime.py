@@ -183,6 +183,7 @@ class _Run:
 
     async def say_all(self, says: list[Say]) -> None:
         for item in says:
+            # Awaiting inside a generator expression would make it an async generator.
             ctx = await self.context()
             buttons = tuple(
                 Button(self.engine.renderer.render(label, ctx), data)

@@ -1,0 +1,128 @@
+"""The check-in and weekly-summary nudges: what they send and when they come next.
+
+Sending a check-in starts the `checkin` flow for the person through
+`app.start_flow_for`. If they are in the middle of another flow, the engine stacks the
+check-in on top; when it ends, the flow they were in resumes with its question asked again
+(their answers so far are kept). A check-in is not sent when there is nothing to ask: they
+already checked in today, are in a check-in right now, or asked for a pause.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.checkins.progress_view import progress_snapshot
+from bot.checkins.records import checked_in_on
+from bot.checkins.schedule import CHECKIN, WEEKLY, is_paused, next_due_for, preferences
+from bot.engine.messages import Outbound
+from bot.engine.render import code_template
+from bot.engine.state import ConversationState
+from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.scheduling.recurrence import local_date
+from bot.storage.models import Conversation, Person
+from bot.storage.people import person_view
+
+if TYPE_CHECKING:
+    from bot.app import RecoveryBot
+
+CHECKIN_FLOW = "checkin"
+# After downtime a check-in less than this late still goes out; a later one waits for the
+# next day (an evening check-in at 2 a.m. would not help anyone).
+CHECKIN_GRACE = timedelta(hours=3)
+WEEKLY_GRACE = timedelta(hours=12)
+# Someone who answered part of a check-in this recently is still doing it: leave it be.
+# An older or untouched check-in is replaced by the new one.
+ACTIVE_CHECKIN = timedelta(hours=1)
+WEEKLY_TEMPLATE = code_template("nudges/weekly")
+
+
+async def _answering_checkin(session: AsyncSession, person_id: int, now: datetime) -> bool:
+    """Whether the person is part-way through a check-in right now (don't restart it)."""
+    row = (
+        await session.execute(
+            select(Conversation.data, Conversation.updated_at)
+            .where(Conversation.person_id == person_id)
+        )
+    ).first()
+    if row is None:
+        return False
+    current = ConversationState.from_dict(row.data).current
+    return (
+        current is not None and current.flow == CHECKIN_FLOW and bool(current.history)
+        and now - row.updated_at < ACTIVE_CHECKIN
+    )
+
+
+async def compose_checkin(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+    """Starts today's check-in for the person, unless there is nothing to ask."""
+    async with app.db.session() as session:
+        person = await session.get(Person, due.person_id)
+        if person is None or not person.timezone or not person.checkin_time:
+            return None
+        prefs = await preferences(session, person.id)
+        if is_paused(prefs, person.timezone, now):
+            return None
+        if await checked_in_on(session, person.id, local_date(now, person.timezone)):
+            return None
+        if await _answering_checkin(session, person.id, now):
+            return None
+    return await app.start_flow_for(due.user_key, CHECKIN_FLOW, {"scheduled": True})
+
+
+async def compose_weekly(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+    """The weekly summary with the chart, if the person still wants it and has check-ins."""
+    async with app.db.session() as session:
+        person = await session.get(Person, due.person_id)
+        if person is None or not person.timezone:
+            return None
+        prefs = await preferences(session, person.id)
+        if prefs is None or not prefs.weekly_summary or is_paused(prefs, person.timezone, now):
+            return None
+        renderer = app.engine.renderer
+        context, chart = await progress_snapshot(
+            session, renderer, person.id, local_date(now, person.timezone)
+        )
+        if chart is None:
+            return None
+        context["person"] = person_view(person)
+    return [Outbound(renderer.render(WEEKLY_TEMPLATE, context), WEEKLY_TEMPLATE, attachment=chart)]
+
+
+async def abandon_checkin(app: RecoveryBot, due: DueNudge) -> None:
+    """Takes an unseen check-in off the person's conversation, so their next message is
+    not read as an answer to a question they never got."""
+    async with app.db.session() as session:
+        conversation = (
+            await session.execute(
+                select(Conversation).where(Conversation.person_id == due.person_id)
+                .with_for_update()
+            )
+        ).scalar_one_or_none()
+        if conversation is None:
+            return
+        state = ConversationState.from_dict(conversation.data)
+        current = state.current
+        if current is None or current.flow != CHECKIN_FLOW or current.history:
+            return
+        state.frames.pop()
+        conversation.data = state.to_dict()
+
+
+def _next(kind: str):  # type: ignore[no-untyped-def]
+    async def next_due(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
+        person = await session.get(Person, due.person_id)
+        if person is None:
+            return None
+        return next_due_for(kind, person, await preferences(session, person.id), after)
+
+    return next_due
+
+
+nudge_kinds.register(
+    NudgeKind(CHECKIN, CHECKIN_GRACE, compose_checkin, _next(CHECKIN), abandon_checkin)
+)
+nudge_kinds.register(NudgeKind(WEEKLY, WEEKLY_GRACE, compose_weekly, _next(WEEKLY)))

@@ -1,0 +1,51 @@
+"""A check-in and /progress through the console as a person uses it (`recovery-bot chat`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import RecoveryBot
+from tests.channels.test_console import run_chat
+from tests.checkins.test_checkin_telegram import SHAMING
+from tests.helpers import Person, onboard
+
+
+def test_a_check_in_with_a_lapse_through_the_console(tmp_path: Path) -> None:
+    replies = run_chat(tmp_path, [
+        "/start", "1", "Sam", "I want my mornings back", "Stopping", "2", "9pm",
+        "/checkin", "Really hard", "9", "I drank or used today", "Go for a walk first thing",
+    ])
+    templates = [reply["template"] for reply in replies]
+    start = templates.index("checkin/ask_mood")
+    assert templates[start:] == [
+        "checkin/ask_mood", "checkin/reflect_mood", "checkin/ask_craving",
+        "checkin/reflect_craving", "checkin/ask_plan_stopping", "checkin/hard_day",
+        "checkin/ask_tomorrow", "checkin/reflect_note", "checkin/thanks",
+    ]
+    hard_day = replies[templates.index("checkin/hard_day")]["text"]
+    assert "doesn't undo" in hard_day and "human coach" in hard_day
+    text = " ".join(reply["text"] for reply in replies[start:]).lower()
+    assert not [word for word in SHAMING if word in text]
+
+
+async def test_progress_sends_a_chart_and_words_a_slip_cannot_wipe(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.say("/progress")
+    assert sam.templates == ["progress/empty"]
+    for mood, went in (("Good", "I stayed within what I planned"),
+                       ("Hard", "More than I meant to")):
+        await sam.say("/checkin")
+        await sam.press(mood)
+        await sam.press("Skip")
+        await sam.press(went)
+        await sam.say("skip")
+    await sam.say("/progress")
+    [summary, offer] = sam.last
+    assert summary.attachment is not None and summary.attachment.is_image
+    assert summary.attachment.content.startswith(b"\x89PNG")
+    assert "Check-ins: 1" in summary.text  # the same day twice is one check-in, updated
+    assert "never takes any of this away" in summary.text
+    assert offer.template == "progress/ask_weekly"
+    await sam.press("Yes, every Sunday")
+    assert "every Sunday" in sam.text

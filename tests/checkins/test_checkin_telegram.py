@@ -1,0 +1,186 @@
+"""Check-ins over Telegram: the real PTB Application with AIORateLimiter, against the Bot API
+double. Scheduled check-ins are sent by calling the dispatcher with the test's clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import RecoveryBot
+from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel, build_application, polling
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.devtools import FakeTelegram, FakeUser
+from bot.scheduling.dispatcher import dispatch_due, retry_delay
+from bot.scheduling.models import HELD, SCHEDULED
+from bot.storage.models import Person as PersonRow
+from tests.scheduling.nudge_helpers import nudges_of
+
+SHAMING = ("relapse", "failed", "failure", "start over", "back to zero", "reset", "clean",
+           "dirty", "addict", "alcoholic", "disappoint", "should have", "shame")
+EVENING = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # 20:30 in London (GMT)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """No scheduler ticks of its own: the tests call the dispatcher with their clock."""
+    return Settings(data_dir=tmp_path / "data", telegram_bot_token=None,
+                    scheduler_tick_seconds=0, _env_file=None)
+
+
+@pytest.fixture
+async def bot_api(
+    settings: Settings, core: RecoveryBot
+) -> AsyncIterator[tuple[FakeTelegram, TelegramChannel]]:
+    """The Bot API double and the Telegram channel serving `core`, rate limiter on."""
+    async with FakeTelegram() as fake:
+        tg = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": True,
+        })
+        application = build_application(tg, core)
+        async with polling(application, poll_interval=0, timeout=1):
+            yield fake, application.bot_data["channel"]
+
+
+async def onboard(user: FakeUser) -> None:
+    await user.send("/start")
+    await user.wait_reply(count=2)
+    await user.press_label("That's okay with me")
+    await user.wait_reply()
+    await user.send("Ada")
+    await user.wait_reply(count=2)
+    await user.send("I want to feel steadier")
+    await user.wait_reply(count=2)
+    await user.press_label("Stopping")
+    await user.wait_reply(count=2)
+    await user.press_label("United Kingdom")
+    await user.wait_reply()
+    await user.send("8.30pm")
+    await user.wait_reply(count=2)
+
+
+async def is_active(core: RecoveryBot, user_id: int) -> bool:
+    async with core.db.session() as session:
+        query = select(PersonRow.active).where(PersonRow.user_key == f"telegram:{user_id}")
+        return bool((await session.execute(query)).scalar_one())
+
+
+async def test_a_lapse_in_a_check_in_is_met_with_warmth_not_shame(
+    bot_api: tuple[FakeTelegram, TelegramChannel],
+) -> None:
+    fake, _ = bot_api
+    ada = fake.user(3001)
+    await onboard(ada)
+    await ada.send("/checkin")
+    [ask_mood] = await ada.wait_reply()
+    assert "How's today going" in ask_mood.text
+    await ada.press_label("Hard")
+    texts = [m.text for m in await ada.wait_reply(count=2)]
+    await ada.press_label("8")
+    texts += [m.text for m in await ada.wait_reply(count=2)]
+    assert "I drank or used today" in ada.last_buttons()
+    await ada.press_label("I drank or used today")
+    hard_day, ask_tomorrow = await ada.wait_reply(count=2)
+    assert "doesn't undo" in hard_day.text and "/coach" in hard_day.text
+    assert "tomorrow" in ask_tomorrow.text
+    await ada.send("Call my sister before the evening")
+    reflect, thanks = await ada.wait_reply(count=2)
+    assert "Call my sister" in reflect.text and "first one" in thanks.text
+    everything = " ".join(texts + [hard_day.text, ask_tomorrow.text, reflect.text,
+                                   thanks.text]).lower()
+    assert not [word for word in SHAMING if word in everything]
+
+
+async def test_a_scheduled_check_in_waits_out_flood_control(
+    bot_api: tuple[FakeTelegram, TelegramChannel], core: RecoveryBot, clock: FixedClock
+) -> None:
+    fake, channel = bot_api
+    ada = fake.user(3002)
+    await onboard(ada)
+    clock.set(EVENING)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    stats = await dispatch_due(core, channel, clock.now())
+    assert stats.sent == 1
+    [nudge] = await ada.wait_reply()
+    assert "check-in time" in nudge.text and "In an hour" in ada.last_buttons()
+
+
+async def test_a_server_error_is_retried_by_the_channel(
+    bot_api: tuple[FakeTelegram, TelegramChannel], core: RecoveryBot, clock: FixedClock
+) -> None:
+    fake, channel = bot_api
+    ada = fake.user(3003)
+    await onboard(ada)
+    clock.set(EVENING)
+    fake.fail_next("sendMessage", status=500)
+    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    await ada.wait_reply()
+
+
+async def test_a_long_outage_leaves_the_nudge_due_again_with_backoff(
+    bot_api: tuple[FakeTelegram, TelegramChannel], core: RecoveryBot, clock: FixedClock
+) -> None:
+    fake, channel = bot_api
+    ada = fake.user(3004)
+    await onboard(ada)
+    clock.set(EVENING)
+    # Fails every one of the channel's own tries, then Telegram is back.
+    fake.fail_next("sendMessage", status=502, count=SEND_ATTEMPTS)
+    stats = await dispatch_due(core, channel, clock.now())
+    assert (stats.sent, stats.retried) == (0, 1)
+    row = (await nudges_of(core, "telegram:3004"))["checkin"]
+    assert row.attempts == 1 and row.due_at == EVENING + retry_delay(1)
+    # The person writes meanwhile: they get an ordinary answer, not an unseen check-in.
+    await ada.send("hello")
+    [idle] = await ada.wait_reply()
+    assert "I'm here" in idle.text
+    clock.advance(retry_delay(1))
+    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    [nudge] = await ada.wait_reply()
+    assert "check-in time" in nudge.text
+
+
+async def test_a_timeout_is_retried_and_the_check_in_arrives(
+    bot_api: tuple[FakeTelegram, TelegramChannel], core: RecoveryBot, clock: FixedClock
+) -> None:
+    fake, channel = bot_api
+    ada = fake.user(3005)
+    await onboard(ada)
+    clock.set(EVENING)
+    fake.delay_next("sendMessage", seconds=6)  # longer than PTB's 5 s read timeout
+    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    # A slow Telegram may deliver the timed-out call too: at worst one repeat, never a loss.
+    nudges = [m for m in await ada.wait_reply(timeout=10) if "check-in time" in m.text]
+    assert 1 <= len(nudges) <= 2
+
+
+async def test_a_person_who_blocked_the_bot_gets_no_nudges_until_they_write(
+    bot_api: tuple[FakeTelegram, TelegramChannel], core: RecoveryBot, clock: FixedClock
+) -> None:
+    fake, channel = bot_api
+    ada = fake.user(3006)
+    await onboard(ada)
+    fake.block_user(3006)
+    clock.set(EVENING)
+    stats = await dispatch_due(core, channel, clock.now())
+    assert stats.held_unreachable == 1
+    assert not await is_active(core, 3006)
+    assert (await nudges_of(core, "telegram:3006"))["checkin"].status == HELD
+    clock.advance(timedelta(days=1))
+    assert (await dispatch_due(core, channel, clock.now())).claimed == 0
+    fake.unblock_user(3006)
+    clock.advance(timedelta(hours=12))
+    await ada.send("hi again")
+    await ada.wait_reply()
+    assert await is_active(core, 3006)
+    row = (await nudges_of(core, "telegram:3006"))["checkin"]
+    assert row.status == SCHEDULED
+    clock.set(row.due_at)
+    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    [nudge] = await ada.wait_reply()
+    assert "check-in time" in nudge.text

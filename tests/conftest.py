@@ -117,3 +117,24 @@ def clock() -> FixedClock:
 async def core(settings: Settings, database: Database, clock: FixedClock) -> RecoveryBot:
     """The bot's core on the test database."""
     return await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+
+
+@pytest.fixture
+async def telegram(settings: Settings, core: RecoveryBot):  # type: ignore[no-untyped-def]
+    """The real PTB Application serving `core`, against the local Bot API double.
+
+    Yields the double (`FakeTelegram`): `fake.user(id).send(...)`, `.press_label(...)`,
+    `.wait_reply()`; faults with `fake.fail_next(...)`, `fake.block_user(...)`.
+    """
+    from bot.channels.telegram import build_application, polling
+    from bot.devtools import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        tg_settings = settings.model_copy(update={
+            "telegram_bot_token": fake.token,
+            "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": False,
+        })
+        application = build_application(tg_settings, core)
+        async with polling(application, poll_interval=0, timeout=1):
+            yield fake

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import (
@@ -267,6 +268,26 @@ def build_application(
                 await channel.core.close()
 
     return builder.post_init(post_init).post_shutdown(post_shutdown).build()
+
+
+@asynccontextmanager
+async def polling(application: Application, **kwargs: Any) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """Run `application` with long polling inside an event loop someone else owns (tests,
+    embedding): the same start-up and shutdown hooks as `run_polling`."""
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, **kwargs)
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+        await application.shutdown()
 
 
 def run_polling(settings: Settings) -> int:

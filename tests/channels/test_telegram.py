@@ -1,0 +1,172 @@
+"""The Telegram channel end to end: the real PTB Application against the Bot API double."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sqlalchemy import select
+
+from bot.app import RecoveryBot
+from bot.devtools import FakeTelegram
+from bot.storage.models import Person as PersonRow
+
+
+async def person_row(core: RecoveryBot, user_id: int) -> PersonRow:
+    async with core.db.session() as session:
+        query = select(PersonRow).where(PersonRow.user_key == f"telegram:{user_id}")
+        return (await session.execute(query)).scalar_one()
+
+
+async def test_command_menu_is_set_at_start(telegram: FakeTelegram) -> None:
+    call = await telegram.wait_for_call("setMyCommands")
+    names = [command["command"] for command in call["commands"]]
+    assert names[0] == "start" and {"settings", "help", "privacy", "cancel"} <= set(names)
+    assert all(command["description"] for command in call["commands"])
+
+
+async def test_onboarding_with_buttons_and_text(telegram: FakeTelegram, core: RecoveryBot) -> None:
+    ada = telegram.user(1001, first_name="Ada", username="ada_l")
+    await ada.send("/start")
+    hello, consent = await ada.wait_reply(count=2)
+    assert "recovery coaching companion" in hello.text
+    assert ada.last_buttons() == ["That's okay with me", "Tell me more first", "Not right now"]
+    await ada.press_label("That's okay with me")
+    [ask_name] = await ada.wait_reply()
+    assert "call you" in ask_name.text
+    # The answered question loses its buttons, so it can't be answered twice.
+    await telegram.wait_for_call("editMessageReplyMarkup")
+    await telegram.wait_for_call("answerCallbackQuery")
+    await ada.send("Ada")
+    await ada.wait_reply(count=2)
+    await ada.send("I'd like my evenings back")
+    await ada.wait_reply(count=2)
+    await ada.press_label("Cutting down")
+    await ada.wait_reply(count=2)
+    await ada.press_label("Canada")
+    [zone] = await ada.wait_reply()
+    assert "Eastern (Toronto)" in ada.last_buttons()
+    await ada.press_label("Eastern (Toronto)")
+    await ada.wait_reply()
+    await ada.send("7:30pm")
+    replies = await ada.wait_reply(count=2)
+    assert "19:30" in replies[0].text
+    row = await person_row(core, 1001)
+    assert (row.preferred_name, row.country, row.timezone) == ("Ada", "CA", "America/Toronto")
+    assert row.checkin_time == "19:30" and row.onboarded_at is not None
+
+
+async def test_scale_buttons_sit_side_by_side() -> None:
+    from bot.channels.telegram import keyboard
+    from bot.engine.messages import Button
+
+    markup = keyboard([Button(str(n), f"1:{n}") for n in range(11)] + [Button("Skip", "1:s")])
+    rows = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert rows == [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"], ["Skip"]]
+
+
+async def test_media_edits_and_forged_buttons_get_kind_replies(telegram: FakeTelegram) -> None:
+    bo = telegram.user(1002)
+    await bo.send("/start")
+    await bo.wait_reply(count=2)
+    await bo.send_sticker()
+    sorry, again = await bo.wait_reply(count=2)
+    assert "stickers" in sorry.text and again.buttons
+    await bo.send_voice()
+    [sorry, _] = await bo.wait_reply(count=2)
+    assert "voice messages" in sorry.text
+    await bo.send("hmm")
+    await bo.wait_reply(count=2)
+    await bo.edit_last("changed my mind")
+    [note, _] = await bo.wait_reply(count=2)
+    assert "edited" in note.text
+    last = bo.messages[-1]
+    await bo.send_raw({"callback_query": {  # a modified client can send any data
+        "id": "forged-1", "from": bo.user, "chat_instance": "1002",
+        "message": last.message, "data": "1:delete_everything",
+    }})
+    [stale, _] = await bo.wait_reply(count=2)
+    assert "earlier question" in stale.text
+
+
+async def test_a_group_chat_gets_a_polite_note_and_nothing_is_stored(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    member = telegram.user(1003, chat_type="group")
+    await member.send("/start")
+    [note] = await member.wait_reply()
+    assert "private" in note.text
+    async with core.db.session() as session:
+        assert (await session.execute(select(PersonRow))).first() is None
+
+
+async def test_flood_control_is_waited_out(telegram: FakeTelegram) -> None:
+    cy = telegram.user(1004)
+    telegram.fail_next("sendMessage", status=429, retry_after=1)
+    await cy.send("/start")
+    replies = await cy.wait_reply(count=2, timeout=10)
+    assert "glad you're here" in replies[0].text
+
+
+async def test_a_server_error_is_retried(telegram: FakeTelegram) -> None:
+    di = telegram.user(1005)
+    telegram.fail_next("sendMessage", status=502)
+    await di.send("/start")
+    replies = await di.wait_reply(count=2, timeout=10)
+    assert len(replies) == 2
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_inactive(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    ed = telegram.user(1006)
+    await ed.send("/start")
+    await ed.wait_reply(count=2)
+    telegram.block_user(1006)
+    await ed.send("/help")
+    for _ in range(50):
+        if not (await person_row(core, 1006)).active:
+            break
+        await asyncio.sleep(0.05)
+    assert not (await person_row(core, 1006)).active
+    telegram.unblock_user(1006)
+    await ed.send("/help")  # writing again makes them reachable again
+    await ed.wait_reply(count=2)
+    assert (await person_row(core, 1006)).active
+
+
+async def test_a_long_reply_is_split_to_fit(telegram: FakeTelegram) -> None:
+    from bot.channels.telegram import split_text
+
+    text = ("word " * 200 + "\n") * 6
+    parts = split_text(text)
+    assert len(parts) == 2 and all(len(part) <= 4096 for part in parts)
+    assert "".join(parts).split() == text.split()
+
+
+async def test_logs_never_contain_what_a_person_wrote(
+    telegram: FakeTelegram, caplog: "pytest.LogCaptureFixture"
+) -> None:
+    import logging
+
+    from bot.cli import configure_logging
+    from bot.config import Settings
+
+    configure_logging(Settings(_env_file=None))
+    caplog.set_level(logging.INFO)
+    secret_name, secret_reason = "Zephyrine", "my brother found my stash in the garage"
+    fay = telegram.user(424242, username="fay_secret")
+    await fay.send("/start")
+    await fay.wait_reply(count=2)
+    await fay.press_label("That's okay with me")
+    await fay.wait_reply()
+    await fay.send(secret_name)
+    await fay.wait_reply(count=2)
+    telegram.block_user(424242)  # errors get logged too
+    await fay.send(secret_reason)
+    await asyncio.sleep(0.5)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "blocked the bot" in logged  # the capture works: the block was logged
+    for secret in (secret_name, "stash", "fay_secret", "424242", telegram.token):
+        assert secret not in logged

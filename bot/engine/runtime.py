@@ -183,8 +183,9 @@ class _Run:
 
     async def say_all(self, says: list[Say]) -> None:
         for item in says:
+            ctx = await self.context()  # (an await inside the generator made it async)
             buttons = tuple(
-                Button(self.engine.renderer.render(label, await self.context()), data)
+                Button(self.engine.renderer.render(label, ctx), data)
                 for label, data in item.buttons
             )
             await self.say(item.template, item.context, buttons=buttons, say=item)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handoff.models import Handoff
@@ -30,23 +31,38 @@ def _optional_module(name: str) -> ModuleType | None:
         return None
 
 
-async def plan_summary(session: AsyncSession, person_id: int) -> str | None:
-    """A short summary of the person's change plan, or None (no plan, or no plans yet)."""
-    module = _optional_module("bot.coaching.plan_summary")
-    reader = getattr(module, "plan_summary_text", None) if module else None
-    if reader is None:
+async def plan_summary(session: AsyncSession, person_id: int) -> dict[str, Any] | None:
+    """The heart of the person's change plan (what they want to change, their steps), or
+    None when they have none, or the change plan (`bot.coaching.plans`) isn't installed."""
+    plans = _optional_module("bot.coaching.plans")
+    current_version = getattr(plans, "current_version", None) if plans else None
+    if current_version is None:
         return None
-    summary: str | None = await reader(session, person_id)
-    return summary or None
+    version = await current_version(session, person_id)
+    content: dict[str, Any] = dict(getattr(version, "content", None) or {})
+    changes = content.get("changes") or None
+    steps = [str(step.get("text") if isinstance(step, dict) else step)
+             for step in content.get("steps") or []]
+    reasons = content.get("reasons") or None
+    if not (changes or steps or reasons):
+        return None
+    return {"changes": changes, "reasons": reasons, "steps": [s for s in steps if s]}
 
 
 async def recent_checkins(session: AsyncSession, person_id: int) -> list[dict[str, Any]] | None:
-    """The person's latest check-ins (newest first) as template-ready dicts, or None."""
-    module = _optional_module("bot.checkins.recent")
-    reader = getattr(module, "recent_checkins", None) if module else None
-    if reader is None:
+    """The person's latest check-ins, newest first: day, mood (1-5), craving (0-10), whether
+    they went to plan. Their check-in notes are not included. None when there are none, or
+    the check-ins (`bot.checkins.models`) aren't installed."""
+    models = _optional_module("bot.checkins.models")
+    checkin = getattr(models, "Checkin", None) if models else None
+    if checkin is None:
         return None
-    items: list[dict[str, Any]] = await reader(session, person_id, RECENT_CHECKINS)
+    rows = (await session.execute(
+        select(checkin).where(checkin.person_id == person_id)
+        .order_by(checkin.local_date.desc()).limit(RECENT_CHECKINS)
+    )).scalars().all()
+    items = [{"day": row.local_date.strftime("%a %d %b"), "mood": row.mood,
+              "craving": row.craving, "went_to_plan": row.went_to_plan} for row in rows]
     return items or None
 
 
@@ -55,7 +71,7 @@ class Shareable:
     """What exists to be shared (None/False: nothing to ask about)."""
 
     name: str | None
-    plan: str | None
+    plan: dict[str, Any] | None
     checkins: list[dict[str, Any]] | None
 
     def facts(self) -> dict[str, Any]:

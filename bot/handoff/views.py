@@ -30,6 +30,7 @@ INCLUDED = (
     *(code_template(f"coach/reason_{reason}") for reason in REASONS),
     *(code_template(f"coach/item_{item}") for item in SHARE_ITEMS),
     *(code_template(f"handoff/item_{item}") for item in SHARE_ITEMS),
+    code_template("handoff/checkin_line"),
 )
 
 

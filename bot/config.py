@@ -6,6 +6,8 @@ tests and docs refer to one place.
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +19,10 @@ DEFAULT_COUNTRY = "US"
 DEFAULT_LOCALE = "en"
 DEFAULT_TICK_SECONDS = 5.0
 DEFAULT_CONCURRENT_UPDATES = 16
+DEFAULT_CLAIM_TIMEOUT_MINUTES = 15
+DEFAULT_COACH_INVITE_HOURS = 48
+DEFAULT_COACHING_TIMEZONE = "UTC"
+_HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
 class Settings(BaseSettings):
@@ -49,6 +55,26 @@ class Settings(BaseSettings):
     locale: str = DEFAULT_LOCALE
     log_level: str = "INFO"
     scheduler_tick_seconds: float = DEFAULT_TICK_SECONDS
+    coaches_chat_id: int | None = Field(
+        default=None, description="Telegram group chat where on-duty coaches are alerted"
+    )
+    handoff_claim_timeout_minutes: int = Field(
+        default=DEFAULT_CLAIM_TIMEOUT_MINUTES, ge=1,
+        description="Minutes before a person waiting for a coach is told nobody is free yet",
+    )
+    coaching_hours: str | None = Field(
+        default=None, description='When coaches are around, e.g. "09:00-21:00"; unset = always'
+    )
+    coaching_timezone: str = Field(
+        default=DEFAULT_COACHING_TIMEZONE, description="Time zone of COACHING_HOURS"
+    )
+    coach_invite_hours: int = Field(
+        default=DEFAULT_COACH_INVITE_HOURS, ge=1, description="How long a coach invite code works"
+    )
+    handoff_secret: str | None = Field(
+        default=None,
+        description="Signs coach buttons; default: derived from the newest encryption key",
+    )
 
     @field_validator("default_country")
     @classmethod
@@ -65,8 +91,33 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_SCHEMA may hold only letters, digits and underscores")
         return value or None
 
+    @field_validator("coaching_hours")
+    @classmethod
+    def _hours_range(cls, value: str | None) -> str | None:
+        value = (value or "").replace(" ", "")
+        if value and not _HOURS_RE.match(value):
+            raise ValueError('COACHING_HOURS must look like "09:00-21:00" (24-hour clock)')
+        return value or None
+
+    @field_validator("coaching_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        value = value.strip() or DEFAULT_COACHING_TIMEZONE
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                "COACHING_TIMEZONE must be an IANA zone such as Europe/London"
+            ) from exc
+        return value
+
+    @field_validator("coaches_chat_id", mode="before")
+    @classmethod
+    def _blank_chat(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url",
-                     "encryption_keys")
+                     "encryption_keys", "handoff_secret")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None

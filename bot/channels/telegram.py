@@ -146,7 +146,10 @@ class TelegramChannel:
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handles any update: private chats go to the core, groups get a polite note."""
         chat = update.effective_chat
-        if chat is not None and chat.type != ChatType.PRIVATE:
+        # A button pressed in a group (a coach's Claim in the coaches' chat) counts as the
+        # presser's own: it reaches the core as them, and replies go to their private chat.
+        in_group = chat is not None and chat.type != ChatType.PRIVATE
+        if in_group and update.callback_query is None:
             await self._group_note(update)
             return
         inbound = to_inbound(update, self.core.clock.now())

@@ -1,0 +1,178 @@
+"""The handoff tick: tell coaches about new handoffs, re-alert urgent ones, and tell a person
+honestly when nobody has been free.
+
+`due_messages(app, now)` is the core: it claims what is due with guarded UPDATEs (so several
+workers never send the same alert twice), commits, and returns the messages; `handoff_tick`
+sends them through the channel. A background APScheduler job runs it every
+SCHEDULER_TICK_SECONDS once a channel is ready. Tests call it with a FixedClock's `now`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine.messages import Outbound
+from bot.engine.render import code_template
+from bot.handoff import coaches as coach_store
+from bot.handoff.models import WAITING, Handoff
+from bot.handoff.views import (
+    claim_buttons,
+    handoff_context,
+    hours_context,
+    render_outbound,
+    user_key_of,
+)
+from bot.hooks import StopFn, hooks
+from bot.safety.referrals import ReferralDataError, load_directory
+from bot.storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.app import RecoveryBot, Transport
+
+log = logging.getLogger(__name__)
+
+ALERT = code_template("coach/alert")
+REALERT = code_template("coach/realert")
+TIMEOUT = code_template("handoff/timeout")
+GROUP_PREFIX = "telegram:"  # COACHES_CHAT_ID is a Telegram group
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to send: who to, what."""
+
+    user_key: str
+    outbound: Outbound
+
+
+@dataclass(frozen=True)
+class TickReport:
+    """What a tick did (counts only)."""
+
+    alerts: int = 0
+    timeouts: int = 0
+    sent: int = 0
+
+
+async def _claim_row(session: AsyncSession, handoff: Handoff, values: dict[str, Any],
+                     guard: Any) -> bool:
+    result = await session.execute(
+        update(Handoff).where(Handoff.id == handoff.id, Handoff.status == WAITING, guard)
+        .values(**values).execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def _alerts(app: RecoveryBot, session: AsyncSession, handoff: Handoff, template: str,
+                  now: datetime) -> list[Delivery]:
+    context = handoff_context(handoff, now)
+    context["timeout_minutes"] = app.settings.handoff_claim_timeout_minutes
+    buttons = claim_buttons(app.settings, handoff)
+    out = render_outbound(app, template, context, buttons)
+    keys = [key for coach, key in await coach_store.on_duty_coaches(session)
+            if coach.person_id != handoff.person_id]
+    if app.settings.coaches_chat_id is not None:
+        keys.append(f"{GROUP_PREFIX}{app.settings.coaches_chat_id}")
+    return [Delivery(key, out) for key in keys]
+
+
+def _crisis_lines(country: str, default: str) -> dict[str, Any]:
+    try:
+        directory = load_directory(country, default=default)
+    except ReferralDataError:
+        log.error("the referral directory could not be loaded for a timeout notice")
+        return {"lines": [], "emergency": None, "country_name": None}
+    lines = [{"name": entry.name, "phone": entry.contact.phone,
+              "phone_option": entry.contact.phone_option,
+              "text_number": entry.contact.text_number,
+              "text_keyword": entry.contact.text_keyword,
+              "website": entry.contact.website, "hours": entry.hours}
+             for entry in directory.crisis_lines()]
+    return {"lines": lines, "emergency": directory.emergency_number,
+            "country_name": directory.name}
+
+
+async def _timeout_notice(app: RecoveryBot, session: AsyncSession, handoff: Handoff,
+                          now: datetime) -> Delivery:
+    person = await session.get(Person, handoff.person_id)
+    assert person is not None
+    settings = app.settings
+    context = handoff_context(handoff, now)
+    context.update(timeout_minutes=settings.handoff_claim_timeout_minutes)
+    context.update(hours_context(settings, now, person.timezone))
+    context.update(_crisis_lines(person.country or settings.default_country,
+                                 settings.default_country))
+    key = await user_key_of(session, handoff.person_id)
+    return Delivery(key, render_outbound(app, TIMEOUT, context))
+
+
+async def due_messages(app: RecoveryBot, now: datetime) -> tuple[list[Delivery], TickReport]:
+    """Claim and build everything due at `now`; committed before anything is sent."""
+    timeout = timedelta(minutes=app.settings.handoff_claim_timeout_minutes)
+    deliveries: list[Delivery] = []
+    alerts = timeouts = 0
+    async with app.db.session() as session:
+        waiting = (await session.execute(
+            select(Handoff).where(Handoff.status == WAITING).order_by(Handoff.id)
+        )).scalars().all()
+        for handoff in waiting:
+            if handoff.alerted_at is None:
+                if await _claim_row(session, handoff, {"alerted_at": now},
+                                    Handoff.alerted_at.is_(None)):
+                    deliveries += await _alerts(app, session, handoff, ALERT, now)
+                    alerts += 1
+            elif handoff.urgent and handoff.alerted_at <= now - timeout:
+                if await _claim_row(session, handoff, {"alerted_at": now},
+                                    Handoff.alerted_at == handoff.alerted_at):
+                    deliveries += await _alerts(app, session, handoff, REALERT, now)
+                    alerts += 1
+            queued = handoff.queued_at or handoff.created_at
+            if handoff.timeout_noticed_at is None and queued <= now - timeout:
+                if await _claim_row(session, handoff, {"timeout_noticed_at": now},
+                                    Handoff.timeout_noticed_at.is_(None)):
+                    deliveries.append(await _timeout_notice(app, session, handoff, now))
+                    timeouts += 1
+    return deliveries, TickReport(alerts=alerts, timeouts=timeouts)
+
+
+async def handoff_tick(app: RecoveryBot, now: datetime,
+                       transport: Transport | None = None) -> TickReport:
+    """One tick: claim what is due at `now`, then send it through the channel."""
+    deliveries, report = await due_messages(app, now)
+    channel = transport or app.transport
+    sent = 0
+    for delivery in deliveries:
+        if channel is None:
+            log.warning("a handoff message could not be sent: no channel is running")
+            continue
+        if await channel.send_to(delivery.user_key, delivery.outbound):
+            sent += 1
+    return TickReport(alerts=report.alerts, timeouts=report.timeouts, sent=sent)
+
+
+@hooks.service
+async def start_handoff_ticks(app: RecoveryBot, transport: Transport) -> StopFn:
+    """Runs the handoff tick every SCHEDULER_TICK_SECONDS (one job, never overlapping)."""
+
+    async def tick() -> None:
+        try:
+            await handoff_tick(app, app.clock.now(), transport)
+        except Exception as exc:  # noqa: BLE001 - keep ticking; the next tick retries
+            log.error("handoff tick failed: %s", type(exc).__name__)
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(tick, "interval", seconds=app.settings.scheduler_tick_seconds,
+                      max_instances=1, coalesce=True, id="handoff-tick")
+    scheduler.start()
+
+    async def stop() -> None:
+        scheduler.shutdown(wait=False)
+
+    return stop

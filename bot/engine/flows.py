@@ -81,6 +81,7 @@ class State:
     enter: str | None = None
     skip_if: str | None = None
     branches: tuple[Branch, ...] = ()
+    closing: bool = False  # an optional last offer: starting anything else ends the flow here
 
     def templates(self) -> list[str]:
         """Every template key this state renders."""
@@ -225,6 +226,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             continue
         unknown = set(body) - {
             "say", "prompt", "input", "save", "reply", "action", "enter", "skip_if", "next",
+            "closing",
         }
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}; check the spelling.")
@@ -239,6 +241,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             enter=body.get("enter"),
             skip_if=body.get("skip_if"),
             branches=_parse_next(body.get("next"), where, problems),
+            closing=bool(body.get("closing", False)),
         )
     return Flow(
         name=name,

@@ -484,8 +484,17 @@ class _Run:
         if self.conv.frames:
             await self.reprompt(resuming=True)
 
+    def drop_closing_frame(self) -> None:
+        """A flow waiting only at its optional closing offer ends when something else starts,
+        so the person isn't brought back to "would you like to...?" afterwards."""
+        frame = self.conv.current
+        if frame is not None and frame.state in self.flows[frame.flow].states:
+            if self.flows[frame.flow].state(frame.state).closing:
+                self.conv.frames.pop()
+
     async def push_flow(self, name: str, facts: dict[str, Any]) -> None:
         """Start `name` on top of the stack (the flow below resumes when it ends)."""
+        self.drop_closing_frame()
         current = self.conv.current
         if current is not None and current.flow == name:
             self.conv.frames.pop()
@@ -496,6 +505,7 @@ class _Run:
     async def start_flow(self, name: str, args: str = "") -> None:
         """A command started `name`: offer to continue a paused run, else start fresh."""
         flow = self.flows[name]
+        self.drop_closing_frame()
         self.conv.frames = [f for f in self.conv.frames if f.flow != name]
         paused = self.conv.paused.get(name)
         if paused is not None and flow.resumable and paused.state in flow.states:

@@ -1,7 +1,7 @@
 """Check-ins, check-in preferences and the durable nudge schedule.
 
 Revision ID: 0004_checkins_nudges
-Revises: 0001
+Revises: 0003_plans
 Create Date: 2026-11-23
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_checkins_nudges"
-down_revision = "0001"
+down_revision = "0003_plans"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Coaches, invites, handoffs, relayed messages, audit log and coach offers.
 
 Revision ID: 0005_handoff
-Revises: 0001
+Revises: 0004_checkins_nudges
 Create Date: 2026-11-24
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_handoff"
-down_revision = "0001"
+down_revision = "0004_checkins_nudges"
 branch_labels = None
 depends_on = None
 

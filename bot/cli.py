@@ -33,8 +33,20 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
+
+
+# Libraries whose INFO/DEBUG lines carry payloads: update JSON with names, ids and message
+# text (telegram), SQL parameters (aiosqlite, asyncpg, sqlalchemy), URLs with the bot token
+# (httpx). They log warnings and errors only, whatever LOG_LEVEL says.
+LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy",
+                   "apscheduler", "alembic", "aiohttp.access", "tornado.access")
+
+
+def quiet_libraries() -> None:
+    """Hold library loggers at WARNING so a DEBUG run never logs what people wrote."""
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _run_async(coro: Coroutine[Any, Any, int]) -> int:

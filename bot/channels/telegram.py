@@ -31,6 +31,7 @@ from bot.app import RecoveryBot
 from bot.config import Settings
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound
 from bot.engine.render import code_template
+from bot.errors import where_it_failed
 
 log = logging.getLogger(__name__)
 
@@ -247,8 +248,7 @@ class TelegramChannel:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the error type (never message text) and tells the person kindly."""
         error = context.error
-        log.error("error while handling an update: %s", type(error).__name__,
-                  exc_info=(type(error), error, error.__traceback__) if error else None)
+        log.error("error while handling an update: %s", where_it_failed(error))
         if isinstance(update, Update) and update.effective_chat is not None:
             chat = update.effective_chat
             if chat.type == ChatType.PRIVATE:

@@ -118,11 +118,12 @@ async def test_a_whole_conversation_logs_no_text_names_or_ids(
 def test_an_error_is_logged_by_type_and_place_never_by_its_message() -> None:
     from bot.errors import where_it_failed
 
+    key, typed = f"telegram:{PERSON_ID}", f"{CHOSEN_NAME} wrote: {TYPED[2]}"
     try:
         try:
-            raise KeyError("telegram:7130001")
+            raise KeyError(key)
         except KeyError as inner:
-            raise ValueError("Morgan wrote: Last night was rough") from inner
+            raise ValueError(typed) from inner
     except ValueError as exc:
         logged = where_it_failed(exc)
     assert "ValueError" in logged and "test_logs.py" in logged and "KeyError" in logged

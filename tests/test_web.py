@@ -74,3 +74,30 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "WEBHOOK_SECRET is not set" in done.stderr
+
+
+async def test_health_says_503_when_the_database_does_not_answer(
+    settings: Settings, clock  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.storage.db import Database
+
+    gone = Database("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    core = await RecoveryBot.create(
+        settings.model_copy(update={"scheduler_tick_seconds": 0}), clock=clock, db=gone,
+        migrate=False,
+    )
+    sockets = bind_sockets(0, "127.0.0.1")
+    base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+    async with FakeTelegram() as fake:
+        web_settings = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": False, "webhook_url": f"{base}/hook",
+            "webhook_secret": SECRET, "scheduler_tick_seconds": 0,
+        })
+        application = build_application(web_settings, core)
+        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 503
+            async with http.get(f"{base}/metrics") as response:
+                assert response.status == 200  # metrics still served
+    await gone.dispose()

@@ -58,6 +58,9 @@ def _run_async(coro: Coroutine[Any, Any, int]) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Console chat."""
+    if settings.log_level.upper() == "INFO":
+        # The terminal is the conversation: only warnings belong in it.
+        logging.getLogger().setLevel(logging.WARNING)
     from bot.app import RecoveryBot
     from bot.channels.console import run_console
 

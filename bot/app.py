@@ -15,7 +15,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,8 +37,7 @@ from bot.storage.db import Database
 from bot.storage.models import Person
 from bot.storage.people import (
     find_person,
-    get_or_create_person,
-    load_conversation,
+    load_person_and_conversation,
     person_view,
     store_conversation,
 )
@@ -80,6 +79,13 @@ class Deps:
     settings: Settings
     now: datetime
     app: RecoveryBot
+    # The person's columns as they were when the step began (after-step hooks compare).
+    person_before: dict[str, Any] = field(default_factory=dict)
+
+
+def snapshot(person: Person) -> dict[str, Any]:
+    """The person's column values, to tell later what a step changed."""
+    return {column.key: getattr(person, column.key) for column in Person.__table__.columns}
 
 
 class _PersonSession:
@@ -232,16 +238,17 @@ class RecoveryBot:
     ) -> list[Outbound]:
         now = self.clock.now()
         async with self.db.session() as session:
-            person = await get_or_create_person(session, user_key, now)
+            person, row = await load_person_and_conversation(session, user_key, now)
+            before = snapshot(person)
             if inbound is not None:
                 # Written only when it changes meaningfully: one UPDATE fewer per message.
                 if now - person.last_seen_at >= LAST_SEEN_RESOLUTION:
                     person.last_seen_at = now
                 if not person.active:
                     person.active = True
-            row = await load_conversation(session, person, now)
             conv = ConversationState.from_dict(row.data)
-            deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self)
+            deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self,
+                        person_before=before)
             step_session = _PersonSession(deps)
             if inbound is not None:
                 out = await self.engine.step(conv, inbound, step_session)

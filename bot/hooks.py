@@ -6,6 +6,7 @@
   other screen whatever order the packages are imported in.
 * intercepts: run after commands, before flows (e.g. a live coach relay).
 * after_step: run after every step in the same transaction (e.g. bookkeeping).
+* events: `hooks.on("plan.saved")` subscribers, told by `await hooks.emit(...)`.
 * services: started when a channel is ready to send (e.g. the nudge dispatcher); each
   returns a function that stops it.
 """
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 ScreenFn = Callable[[Inbound, "Deps"], Awaitable[Interrupt | None]]
 InterceptFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[list[Say] | None]]
 AfterStepFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[None]]
+EventFn = Callable[["Deps"], Awaitable[None]]
 StopFn = Callable[[], Awaitable[None]]
 ServiceFn = Callable[["RecoveryBot", "Transport"], Awaitable[StopFn]]
 
@@ -44,6 +46,7 @@ class Hooks:
     intercepts: list[InterceptFn] = field(default_factory=list)
     after_step: list[AfterStepFn] = field(default_factory=list)
     services: list[ServiceFn] = field(default_factory=list)
+    events: dict[str, list[EventFn]] = field(default_factory=dict)
     _screen_priority: dict[ScreenFn, int] = field(default_factory=dict)
 
     def screen(
@@ -79,6 +82,22 @@ class Hooks:
         """Decorator: add a background service started with the channel."""
         self.services.append(fn)
         return fn
+
+
+    def on(self, event: str) -> Callable[[EventFn], EventFn]:
+        """Decorator: run the function, in the same transaction, when `event` is emitted
+        (e.g. "plan.saved"), so one domain reacts to another without importing it."""
+
+        def register(fn: EventFn) -> EventFn:
+            self.events.setdefault(event, []).append(fn)
+            return fn
+
+        return register
+
+    async def emit(self, event: str, deps: Deps) -> None:
+        """Tell every subscriber of `event`."""
+        for fn in self.events.get(event, []):
+            await fn(deps)
 
 
 hooks = Hooks()

@@ -1,38 +1,136 @@
-"""Seam to the change plan (issue 3): plan steps with a day become reminders.
+"""Plan steps with a day become reminders on that day; the check-in then asks how it went.
 
-The plan lives in `bot.coaching.models` (another branch). Until
-`current_plan_steps(session, person_id)` exists there, the check-in asks about no step and
-no plan-step reminders are scheduled: every function here degrades to "nothing".
+A person whose plan has steps tied to a weekday or a date has one `plan_step` nudge row: due
+at `STEP_REMINDER_TIME` local time on the next day with a step (past any pause, out of quiet
+hours). It is recomputed whenever the plan is saved (the "plan.saved" event) and after each
+send, so it always follows the current plan and the person's current time zone.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checkins.schedule import is_paused, out_of_quiet_hours, preferences
+from bot.coaching.plans import PlanStep, current_plan_steps
+from bot.coaching.wiring import PLAN_SAVED
+from bot.engine.messages import Outbound
+from bot.engine.render import code_template
+from bot.hooks import hooks
+from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.scheduling.models import HELD, SCHEDULED, Nudge
+from bot.scheduling.recurrence import local_date, on_local_date
 from bot.storage.models import Person
+from bot.storage.people import person_view
+
+if TYPE_CHECKING:
+    from bot.app import Deps, RecoveryBot
+
+PLAN_STEP = "plan_step"
+STEP_REMINDER_TIME = time(9, 0)  # a morning nudge: the day is still ahead
+STEP_GRACE = timedelta(hours=6)
+LOOKAHEAD_DAYS = 400  # dated steps can be months away; weekly ones recur within 7 days
+REMINDER_TEMPLATE = code_template("nudges/plan_step")
 
 
-def _plan_steps_reader() -> Any | None:
-    """`bot.coaching.models.current_plan_steps`, or None while the plan has not landed."""
-    try:
-        from bot.coaching.models import current_plan_steps  # type: ignore[attr-defined]
-    except ImportError:
+def steps_on(steps: list[PlanStep], day: date) -> list[PlanStep]:
+    """The steps planned for `day` (by weekday or by date)."""
+    return [s for s in steps if s.on_date == day or (s.weekday is not None and s.weekday
+                                                        == day.weekday() and s.on_date is None)]
+
+
+def next_step_day(steps: list[PlanStep], start: date) -> date | None:
+    """The first day from `start` on (inclusive) with a planned step."""
+    days = [s.on_date for s in steps if s.on_date is not None and s.on_date >= start]
+    weekdays = {s.weekday for s in steps if s.weekday is not None and s.on_date is None}
+    if weekdays:
+        days.append(next(start + timedelta(n) for n in range(7)
+                         if (start + timedelta(n)).weekday() in weekdays))
+    return min(days) if days else None
+
+
+async def next_reminder_at(
+    session: AsyncSession, person: Person, after: datetime
+) -> datetime | None:
+    """When the next plan-step reminder is due (UTC), or None when no step has a day."""
+    if not person.timezone:
         return None
-    return current_plan_steps
+    steps = await current_plan_steps(session, person.id)
+    prefs = await preferences(session, person.id)
+    day = local_date(after, person.timezone)
+    for _ in range(LOOKAHEAD_DAYS):
+        found = next_step_day(steps, day)
+        if found is None:
+            return None
+        due = out_of_quiet_hours(on_local_date(STEP_REMINDER_TIME, found, person.timezone), prefs,
+                     person.timezone)
+        if due > after and not is_paused(prefs, person.timezone, due):
+            return due
+        day = found + timedelta(days=1)
+    return None
+
+
+async def reconcile_plan_steps(session: AsyncSession, person: Person, now: datetime) -> None:
+    """Makes the person's plan-step reminder row match their current plan."""
+    due = await next_reminder_at(session, person, now)
+    row = (await session.execute(
+        select(Nudge).where(Nudge.person_id == person.id, Nudge.kind == PLAN_STEP)
+    )).scalar_one_or_none()
+    if due is None:
+        if row is not None:
+            await session.execute(delete(Nudge).where(Nudge.id == row.id))
+        return
+    if row is None:
+        row = Nudge(person_id=person.id, kind=PLAN_STEP, ref="", attempts=0, created_at=now)
+        session.add(row)
+    row.status = SCHEDULED if person.active else HELD
+    row.due_at = due
+    row.attempts = 0
+    row.local_time = STEP_REMINDER_TIME.strftime("%H:%M")
+    row.timezone = person.timezone
+    row.updated_at = now
+
+
+@hooks.on(PLAN_SAVED)
+async def follow_the_plan(deps: Deps) -> None:
+    """A new plan version: reminders follow its steps."""
+    await reconcile_plan_steps(deps.session, deps.person, deps.now)
 
 
 async def step_to_ask_about(session: AsyncSession, person: Person, now: datetime) -> str | None:
     """The text of a plan step due today (for "how did it go?"), or None."""
-    reader = _plan_steps_reader()
-    if reader is None or not person.timezone:
+    if not person.timezone:
         return None
-    from bot.scheduling.recurrence import local_date
+    today = steps_on(await current_plan_steps(session, person.id),
+                     local_date(now, person.timezone))
+    return today[0].text if today else None
 
-    today = local_date(now, person.timezone)
-    for step in await reader(session, person.id):
-        if getattr(step, "date", None) == today or getattr(step, "weekday", None) == today.weekday():
-            return str(step.text)
-    return None
+
+async def compose_reminder(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+    """Today's planned steps, in the person's own words; nothing when none is left."""
+    async with app.db.session() as session:
+        person = await session.get(Person, due.person_id)
+        if person is None or not person.timezone:
+            return None
+        prefs = await preferences(session, person.id)
+        if is_paused(prefs, person.timezone, now):
+            return None
+        steps = steps_on(await current_plan_steps(session, person.id),
+                         local_date(now, person.timezone))
+        if not steps:
+            return None
+        context = {"person": person_view(person), "steps": [step.text for step in steps]}
+    text = app.engine.renderer.render(REMINDER_TEMPLATE, context)
+    return [Outbound(text, REMINDER_TEMPLATE)]
+
+
+async def next_reminder(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
+    """After a reminder: the next day with a step."""
+    person = await session.get(Person, due.person_id)
+    return None if person is None else await next_reminder_at(session, person, after)
+
+
+nudge_kinds.register(NudgeKind(PLAN_STEP, STEP_GRACE, compose_reminder, next_reminder))

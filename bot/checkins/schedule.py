@@ -66,7 +66,8 @@ def _earliest(prefs: CheckinPreferences | None, tz: str, after: datetime) -> dat
     return max(after, resume)
 
 
-def _quiet(when: datetime, prefs: CheckinPreferences | None, tz: str) -> datetime:
+def out_of_quiet_hours(when: datetime, prefs: CheckinPreferences | None, tz: str) -> datetime:
+    """`when`, moved to the end of the person's quiet hours if it falls inside them."""
     if prefs is None:
         return when
     return shift_out_of_quiet_hours(
@@ -79,7 +80,7 @@ def next_checkin_at(
 ) -> datetime:
     """The next daily check-in after `after`: past any pause, out of quiet hours (UTC)."""
     due = next_daily_at(parse_hhmm(checkin_time) or time(0, 0), tz, _earliest(prefs, tz, after))
-    return _quiet(due, prefs, tz)
+    return out_of_quiet_hours(due, prefs, tz)
 
 
 def next_weekly_summary_at(tz: str, prefs: CheckinPreferences | None, after: datetime) -> datetime:
@@ -87,7 +88,7 @@ def next_weekly_summary_at(tz: str, prefs: CheckinPreferences | None, after: dat
     due = next_on_weekday(
         WEEKLY_SUMMARY_TIME, WEEKLY_SUMMARY_WEEKDAY, tz, _earliest(prefs, tz, after)
     )
-    return _quiet(due, prefs, tz)
+    return out_of_quiet_hours(due, prefs, tz)
 
 
 def is_paused(prefs: CheckinPreferences | None, tz: str, now: datetime) -> bool:

@@ -64,10 +64,15 @@ def _went(answers: dict[str, Any]) -> str | None:
     return None
 
 
+SCHEDULE_FIELDS = ("checkin_time", "timezone", "active", "onboarded_at")
+
+
 @hooks.after
 async def keep_nudges_in_step(inbound: Any, conv: Any, deps: Any) -> None:
-    """After every message: the person's nudge rows follow their check-in settings."""
-    if inbound.kind is not InboundKind.UNSUPPORTED:
+    """After a message that changed the person's check-in time, zone or reachability, their
+    nudge rows follow (other changes, like a pause, reconcile where they happen)."""
+    before = deps.person_before
+    if any(before.get(name) != getattr(deps.person, name) for name in SCHEDULE_FIELDS):
         await reconcile_nudges(deps.session, deps.person, deps.now)
 
 

@@ -9,7 +9,7 @@ every change to one part, is saved as a new encrypted version (see `plans.py`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.coaching.export import render_document
@@ -28,6 +28,12 @@ from bot.coaching.plans import (
 )
 from bot.coaching.when import When, read_when
 from bot.engine.actions import ActionCall, ActionResult, Say, actions
+from bot.hooks import hooks
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+PLAN_SAVED = "plan.saved"  # event: told to other domains after every new plan version
 from bot.engine.inputs import normalise, vocabulary
 from bot.engine.render import code_template
 
@@ -127,6 +133,13 @@ def content_from_answers(call: ActionCall) -> dict[str, Any]:
 # ---------------------------------------------------------------- opening /plan
 
 
+async def _save_and_tell(deps: Deps, content: dict[str, Any], changed: str) -> SavedVersion:
+    """Saves a new plan version and tells other domains (step reminders follow the plan)."""
+    saved = await save_version(deps.session, deps.person.id, content, changed, deps.now)
+    await hooks.emit(PLAN_SAVED, deps)
+    return saved
+
+
 @actions.register("plan.open")
 async def open_plan(call: ActionCall) -> ActionResult:
     """Looks for the person's plan: show it if there is one, else get ready to write one."""
@@ -202,7 +215,7 @@ async def save_all(call: ActionCall) -> ActionResult:
     if not has_anything(content):
         return ActionResult(facts={"saved": False})
     deps = call.deps
-    saved = await save_version(deps.session, deps.person.id, content, WHOLE_PLAN, deps.now)
+    saved = await _save_and_tell(deps, content, WHOLE_PLAN)
     view = plan_view(saved, local_zone(call))
     return ActionResult(
         facts={"saved": True, "has_plan": True, "mode": "view"},
@@ -258,7 +271,7 @@ async def save_part(call: ActionCall) -> ActionResult:
     if values[PARTS[part][0]] in (None, "") or all(current.get(k) == v for k, v in values.items()):
         return ActionResult(facts=done, say=[Say(PART_UNCHANGED, {"part": part})])
     content = with_part(current, part, values)
-    new = await save_version(deps.session, deps.person.id, content, part, deps.now)
+    new = await _save_and_tell(deps, content, part)
     view = plan_view(new, local_zone(call))
     return ActionResult(facts=done, say=[Say(PART_SAVED, {"part": part, "plan": view})])
 

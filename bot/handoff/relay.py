@@ -20,6 +20,8 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.actions import Say
 from bot.engine.inputs import normalise
@@ -29,7 +31,7 @@ from bot.engine.runtime import Interrupt
 from bot.engine.state import ConversationState
 from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
-from bot.handoff.models import CLOSED, Coach, Handoff
+from bot.handoff.models import CLAIMED, CLOSED, Coach, Handoff
 from bot.handoff.sharing import coach_view
 from bot.handoff.signing import ButtonData, is_handoff_button, verify
 from bot.handoff.views import RATINGS, handoff_context, user_key_of
@@ -93,6 +95,16 @@ async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
 # ---------------------------------------------------------------- relay and buttons
 
 
+async def _in_handoff_business(session: AsyncSession, person_id: int) -> bool:
+    """Whether this person is a coach or in a live relay (one query; most people are not)."""
+    query = select(
+        exists().where(Coach.person_id == person_id),
+        exists().where(Handoff.person_id == person_id, Handoff.status == CLAIMED),
+    )
+    row = (await session.execute(query)).one()
+    return bool(row[0] or row[1])
+
+
 @hooks.intercept
 async def handoff_intercept(
     inbound: Inbound, state: ConversationState, deps: Deps
@@ -103,6 +115,8 @@ async def handoff_intercept(
     if inbound.kind is not InboundKind.TEXT or not (inbound.text or "").strip():
         return None
     text = (inbound.text or "").strip()
+    if not await _in_handoff_business(deps.session, deps.person.id):
+        return None  # most messages: one cheap query, then on to the flows
     coach = await coach_store.coach_for(deps.session, deps.person.id)
     if coach is not None:
         held = await q.held_by(deps.session, coach.id)

@@ -47,6 +47,30 @@ async def load_conversation(
     return conversation
 
 
+async def load_person_and_conversation(
+    session: AsyncSession, user_key: str, now: datetime
+) -> tuple[Person, Conversation]:
+    """The person and their conversation in one query, both created on first contact.
+
+    The person's row is locked for update (PostgreSQL), which serialises every step for the
+    same person across workers; the conversation's version check backs it up on SQLite.
+    """
+    query = (
+        select(Person, Conversation)
+        .outerjoin(Conversation, Conversation.person_id == Person.id)
+        .where(Person.user_key == user_key)
+        .with_for_update(of=Person)
+    )
+    found = (await session.execute(query)).first()
+    if found is None:
+        person = await get_or_create_person(session, user_key, now)
+        return person, await load_conversation(session, person, now)
+    person, conversation = found
+    if conversation is None:
+        conversation = await load_conversation(session, person, now)
+    return person, conversation
+
+
 def store_conversation(conversation: Conversation, data: dict[str, Any], now: datetime) -> None:
     """Replace the conversation's state; the version check happens at flush."""
     conversation.data = data

@@ -48,20 +48,24 @@ async def bot_api(
 
 
 async def onboard(user: FakeUser) -> None:
+    # Each reply below is ONE message: the channel joins a reflection with the next question.
     await user.send("/start")
-    await user.wait_reply(count=2)
+    [consent] = await user.wait_reply()
+    assert "glad you're here" in consent.text and "Is that okay with you?" in consent.text
     await user.press_label("That's okay with me")
     await user.wait_reply()
     await user.send("Ada")
-    await user.wait_reply(count=2)
+    [ask_reason] = await user.wait_reply()
+    assert "Nice to meet you, Ada" in ask_reason.text and "What brings you here" in ask_reason.text
     await user.send("I want to feel steadier")
-    await user.wait_reply(count=2)
+    await user.wait_reply()
     await user.press_label("Stopping")
-    await user.wait_reply(count=2)
+    await user.wait_reply()
     await user.press_label("United Kingdom")
     await user.wait_reply()
     await user.send("8.30pm")
-    await user.wait_reply(count=2)
+    [done] = await user.wait_reply()
+    assert "every day at 20:30" in done.text
 
 
 async def is_active(core: RecoveryBot, user_id: int) -> bool:
@@ -79,20 +83,25 @@ async def test_a_lapse_in_a_check_in_is_met_with_warmth_not_shame(
     await ada.send("/checkin")
     [ask_mood] = await ada.wait_reply()
     assert "How's today going" in ask_mood.text
+    # Each answer's reflection and the next question arrive joined, as ONE Telegram message.
     await ada.press_label("Hard")
-    texts = [m.text for m in await ada.wait_reply(count=2)]
+    [sorry_and_ask_craving] = await ada.wait_reply()
     await ada.press_label("8")
-    texts += [m.text for m in await ada.wait_reply(count=2)]
+    [strong_pull_and_ask_plan] = await ada.wait_reply()
+    texts = [sorry_and_ask_craving.text, strong_pull_and_ask_plan.text]
     assert "I drank or used today" in ada.last_buttons()
     await ada.press_label("I drank or used today")
-    hard_day, ask_tomorrow = await ada.wait_reply(count=2)
-    assert "doesn't undo" in hard_day.text and "/coach" in hard_day.text
-    assert "tomorrow" in ask_tomorrow.text
+    [hard_day_and_ask_tomorrow] = await ada.wait_reply()
+    hard_day, ask_tomorrow = hard_day_and_ask_tomorrow.text.rsplit("\n\n", 1)
+    assert "doesn't undo" in hard_day and "/coach" in hard_day
+    assert "tomorrow" in ask_tomorrow
     await ada.send("Call my sister before the evening")
-    reflect, thanks = await ada.wait_reply(count=2)
-    assert "Call my sister" in reflect.text and "first one" in thanks.text
-    everything = " ".join(texts + [hard_day.text, ask_tomorrow.text, reflect.text,
-                                   thanks.text]).lower()
+    [reflect_and_thanks] = await ada.wait_reply()
+    assert "Call my sister" in reflect_and_thanks.text and "first one" in reflect_and_thanks.text
+    assert reflect_and_thanks.text.index("Call my sister") < reflect_and_thanks.text.index(
+        "first one")
+    everything = " ".join(texts + [hard_day_and_ask_tomorrow.text,
+                                   reflect_and_thanks.text]).lower()
     assert not [word for word in SHAMING if word in everything]
 
 

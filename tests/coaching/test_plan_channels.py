@@ -46,20 +46,22 @@ def test_console_build_edit_view_export(tmp_path: Path) -> None:
 
 async def test_telegram_build_edit_view_export(telegram: FakeTelegram) -> None:
     ada = telegram.user(2001, first_name="Ada")
+    # Each reply is ONE message: the channel joins a reflection with the next question.
     await ada.send("/start")
-    await ada.wait_reply(count=2)
+    await ada.wait_reply()
     for label in ("That's okay with me",):
         await ada.press_label(label)
         await ada.wait_reply()
-    for text, count in (("Ada", 2), ("I want my mornings back", 2)):
+    for text in ("Ada", "I want my mornings back"):
         await ada.send(text)
-        await ada.wait_reply(count=count)
+        await ada.wait_reply()
     await ada.press_label("Cutting down")
-    await ada.wait_reply(count=2)
+    await ada.wait_reply()
     await ada.press_label("United Kingdom")
     await ada.wait_reply()
     await ada.send("9pm")
-    await ada.wait_reply(count=3)
+    [done] = await ada.wait_reply()
+    assert "Start my plan" in ada.last_buttons() and "every day at 21:00" in done.text
     await ada.press_label("Start my plan")
     await until_question(ada)
     for kind, value in SCRIPT_TO_PLAN:
@@ -79,5 +81,6 @@ async def test_telegram_build_edit_view_export(telegram: FakeTelegram) -> None:
         await until_question(ada)
     ada.mark_seen()
     await ada.send("/plan")
-    view, _menu = await ada.wait_reply(count=2)
-    assert "Two good weeks behind me" in view.text and "Version 2" in view.text
+    [view_and_menu] = await ada.wait_reply()
+    assert "Two good weeks behind me" in view_and_menu.text and "Version 2" in view_and_menu.text
+    assert view_and_menu.buttons

@@ -42,20 +42,22 @@ async def join(telegram: FakeTelegram, core: RecoveryBot, user_id: int, name: st
 
 async def onboard_sam(telegram: FakeTelegram) -> FakeUser:
     sam = telegram.user(SAM_ID, first_name="Quinn", username="quinn_tg")
+    # Each reply is ONE message: the channel joins a reflection with the next question.
     await sam.send("/start")
-    await sam.wait_reply(count=2)
+    await sam.wait_reply()
     await sam.press_label("That's okay with me")
     await sam.wait_reply()
     await sam.send("Sam")
-    await sam.wait_reply(count=2)
+    await sam.wait_reply()
     await sam.send("skip")
     await sam.wait_reply()
     await sam.press_label("Cutting down")
-    await sam.wait_reply(count=2)
+    await sam.wait_reply()
     await sam.press_label("United Kingdom")
     await sam.wait_reply()
     await sam.send("8pm")
-    await sam.wait_reply(count=2)
+    [done] = await sam.wait_reply()
+    assert "every day at 20:00" in done.text
     return sam
 
 
@@ -86,8 +88,9 @@ async def test_a_handoff_end_to_end_with_a_claim_race(
 
     # Sam asks in words and chooses to share their name.
     await sam.send("I want to talk to a human")
-    intro, ask = await sam.wait_reply(count=2)
-    assert "won't see your Telegram name" in intro.text and "#1" in intro.text
+    [intro_and_ask] = await sam.wait_reply()  # joined into one message
+    assert "won't see your Telegram name" in intro_and_ask.text and "#1" in intro_and_ask.text
+    assert "Can the coach see the name you gave me" in intro_and_ask.text
     assert sam.last_buttons() == ["Yes, they can see it", "No, keep it private"]
     await sam.press_label("Yes, they can see it")
     [queued] = await sam.wait_reply()
@@ -183,7 +186,8 @@ async def test_consent_choices_are_what_the_coach_sees(
     alex = await join(telegram, core, ALEX_ID, "Alex")
     sam = await onboard_sam(telegram)
     await sam.send("/coach")
-    await sam.wait_reply(count=2)
+    await sam.wait_reply()
+    assert sam.last_buttons() == ["Yes, they can see it", "No, keep it private"]
     await sam.press_label("No, keep it private")
     [queued] = await sam.wait_reply()
     assert "know you only as #1" in queued.text
@@ -215,8 +219,9 @@ async def test_nobody_claims_in_time(
 ) -> None:
     kim = telegram.user(5550010, first_name="Kim")
     await kim.send("/coach")
-    intro, queued = await kim.wait_reply(count=2)
-    assert "If nobody is free within 15 minutes" in queued.text
+    [intro_and_queued] = await kim.wait_reply()  # joined into one message
+    assert "A coach is a real person" in intro_and_queued.text
+    assert "If nobody is free within 15 minutes" in intro_and_queued.text
     await handoff_tick(core, clock.now())
     clock.advance(timedelta(minutes=15))
     report = await handoff_tick(core, clock.now())

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,7 @@ class Deps:
     app: RecoveryBot
     # The person's columns as they were when the step began (after-step hooks compare).
     person_before: dict[str, Any] = field(default_factory=dict)
+    forgotten: bool = False  # the person's data was deleted in this step: store nothing more
 
 
 def snapshot(person: Person) -> dict[str, Any]:
@@ -202,6 +204,15 @@ class RecoveryBot:
             if person is not None:
                 person.active = False
 
+    @asynccontextmanager
+    async def person_lock(self, user_key: str) -> AsyncIterator[None]:
+        """Hold this person's lock (no message of theirs is handled meanwhile in this process)."""
+        await self._locks(user_key)
+        try:
+            yield
+        finally:
+            self._locks.release(user_key)
+
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound message through safety, commands and flows; return the replies."""
         await self._locks(inbound.user_key)
@@ -252,10 +263,12 @@ class RecoveryBot:
             step_session = _PersonSession(deps)
             if inbound is not None:
                 out = await self.engine.step(conv, inbound, step_session)
-                for fn in hooks.after_step:
-                    await fn(inbound, conv, deps)
+                if not deps.forgotten:
+                    for fn in hooks.after_step:
+                        await fn(inbound, conv, deps)
             else:
                 assert start is not None
                 out = await self.engine.start_flow(conv, start[0], step_session, start[1])
-            store_conversation(row, conv.to_dict(), now)
+            if not deps.forgotten:  # after /delete there is no row left to write to
+                store_conversation(row, conv.to_dict(), now)
         return out

@@ -2,9 +2,11 @@
 
     recovery-bot chat [--user NAME] [--jsonl]   talk to the bot in this terminal
     recovery-bot run                            Telegram long polling (needs TELEGRAM_BOT_TOKEN)
+    recovery-bot run --webhook                  Telegram webhook + /healthz + /metrics on PORT
     recovery-bot flows check                    validate every flow and template
     recovery-bot flows graph FLOW               Mermaid diagram of a flow
     recovery-bot db upgrade                     apply database migrations
+    recovery-bot keys new | rotate              make a key; re-encrypt everything under the newest
 """
 
 from __future__ import annotations
@@ -31,8 +33,20 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
+
+
+# Libraries whose INFO/DEBUG lines carry payloads: update JSON with names, ids and message
+# text (telegram), SQL parameters (aiosqlite, asyncpg, sqlalchemy), URLs with the bot token
+# (httpx). They log warnings and errors only, whatever LOG_LEVEL says.
+LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy",
+                   "apscheduler", "alembic", "aiohttp.access", "tornado.access")
+
+
+def quiet_libraries() -> None:
+    """Hold library loggers at WARNING so a DEBUG run never logs what people wrote."""
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _run_async(coro: Coroutine[Any, Any, int]) -> int:
@@ -67,6 +81,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.webhook:
+        from bot.web import run_webhook, webhook_problem
+
+        problem = webhook_problem(settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        return run_webhook(settings)
     from bot.channels.telegram import run_polling
 
     return run_polling(settings)
@@ -126,6 +148,29 @@ def cmd_keys_new(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-encrypt every stored value under the newest key of ENCRYPTION_KEYS."""
+    from bot.app import load_domain_modules
+    from bot.config import configure_encryption
+    from bot.privacy.rotate import rotate_all
+    from bot.storage.db import Database
+
+    async def main() -> int:
+        load_domain_modules()
+        configure_encryption(settings)
+        db = Database(settings.resolved_database_url(), schema=settings.database_schema)
+        try:
+            await db.upgrade()
+            stats = await rotate_all(db)
+        finally:
+            await db.dispose()
+        print(f"Re-encrypted {stats.total} values under the newest key. Older keys can now be "
+              "removed from ENCRYPTION_KEYS.")
+        return 0
+
+    return _run_async(main())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="recovery-bot", description=__doc__,
@@ -137,7 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--jsonl", action="store_true", help="one JSON object per reply")
     chat.set_defaults(handler=cmd_chat)
 
-    run = sub.add_parser("run", help="run on Telegram (long polling)")
+    run = sub.add_parser("run", help="run on Telegram (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve Telegram's webhook, /healthz and /metrics on PORT "
+                          "(needs WEBHOOK_URL and WEBHOOK_SECRET)")
     run.set_defaults(handler=cmd_run)
 
     flows = sub.add_parser("flows", help="check flows or draw them")
@@ -158,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("new", help="print a new key for ENCRYPTION_KEYS").set_defaults(
         handler=cmd_keys_new
     )
+    keys_sub.add_parser(
+        "rotate", help="re-encrypt everything under the newest key in ENCRYPTION_KEYS"
+    ).set_defaults(handler=cmd_keys_rotate)
 
     # Domain packages add their own subcommands: `add_subcommands(sub)` in their wiring.py.
     from bot.app import wiring_modules

@@ -22,6 +22,8 @@ DEFAULT_CONCURRENT_UPDATES = 16
 DEFAULT_CLAIM_TIMEOUT_MINUTES = 15
 DEFAULT_COACH_INVITE_HOURS = 48
 DEFAULT_COACHING_TIMEZONE = "UTC"
+DEFAULT_PORT = 8080
+MIN_RETENTION_DAYS = 14  # a week's notice, then at least a week more
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -76,6 +78,25 @@ class Settings(BaseSettings):
         description="Signs coach buttons; default: derived from the newest encryption key",
     )
 
+    retention_days: int | None = Field(
+        default=None, ge=MIN_RETENTION_DAYS,
+        description="Delete people who haven't written for this many days (a week's notice first)",
+    )
+    webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to (run --webhook)"
+    )
+    webhook_secret: str | None = Field(
+        default=None, description="Secret token Telegram sends with each update (run --webhook)"
+    )
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535,
+                      description="Port the webhook, /healthz and /metrics listen on")
+    webhook_listen: str = Field(default="0.0.0.0", description="Address the web server binds")
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _blank_days(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("default_country")
     @classmethod
     def _upper_country(cls, value: str) -> str:
@@ -117,7 +138,7 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url",
-                     "encryption_keys", "handoff_secret")
+                     "encryption_keys", "handoff_secret", "webhook_url", "webhook_secret")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None

@@ -27,3 +27,19 @@ class FlowError(ConfigurationError):
 
 class ConversationConflict(RecoveryBotError):
     """Someone else changed this conversation first; run the step again."""
+
+
+def where_it_failed(error: BaseException | None) -> str:
+    """An error's type and the code path that raised it, without its message.
+
+    Exception messages can carry what a person typed or a Telegram id (a database error
+    quotes its SQL parameters), so logs get only the type and the frames, never `str(error)`.
+    """
+    import traceback
+
+    if error is None:
+        return "unknown error"
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    cause = error.__cause__ or error.__context__
+    caused_by = f"\n(caused by {type(cause).__name__})" if cause is not None else ""
+    return f"{type(error).__name__}\n{frames}{caused_by}".rstrip()

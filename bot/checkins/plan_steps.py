@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins.schedule import is_paused, out_of_quiet_hours, preferences
+from bot.checkins.schedule import is_paused, out_of_quiet_hours, preferences, set_schedule
 from bot.coaching.plans import PlanStep, current_plan_steps
 from bot.coaching.wiring import PLAN_SAVED
 from bot.engine.messages import Outbound
 from bot.engine.render import code_template
 from bot.hooks import hooks
 from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
-from bot.scheduling.models import HELD, SCHEDULED, Nudge
+from bot.scheduling.models import Nudge
 from bot.scheduling.recurrence import local_date, on_local_date
 from bot.storage.models import Person
 from bot.storage.people import person_view
@@ -83,15 +83,7 @@ async def reconcile_plan_steps(session: AsyncSession, person: Person, now: datet
         if row is not None:
             await session.execute(delete(Nudge).where(Nudge.id == row.id))
         return
-    if row is None:
-        row = Nudge(person_id=person.id, kind=PLAN_STEP, ref="", attempts=0, created_at=now)
-        session.add(row)
-    row.status = SCHEDULED if person.active else HELD
-    row.due_at = due
-    row.attempts = 0
-    row.local_time = STEP_REMINDER_TIME.strftime("%H:%M")
-    row.timezone = person.timezone
-    row.updated_at = now
+    set_schedule(session, row, person, PLAN_STEP, due, STEP_REMINDER_TIME.strftime("%H:%M"), now)
 
 
 @hooks.on(PLAN_SAVED)

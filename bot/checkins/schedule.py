@@ -159,15 +159,24 @@ async def reconcile_nudges(
             if row is not None:
                 await session.execute(delete(Nudge).where(Nudge.id == row.id))
             continue
-        if row is None:
-            row = Nudge(person_id=person.id, kind=kind, ref="", attempts=0, created_at=now)
-            session.add(row)
-        row.status = SCHEDULED if person.active else HELD
-        row.due_at = due
-        row.attempts = 0
-        row.local_time = _wanted_wall_time(kind, person)
-        row.timezone = person.timezone
-        row.updated_at = now
+        set_schedule(session, row, person, kind, due, _wanted_wall_time(kind, person), now)
+
+
+def set_schedule(
+    session: AsyncSession, row: Nudge | None, person: Person, kind: str, due: datetime,
+    local_time: str | None, now: datetime,
+) -> Nudge:
+    """Creates or moves the person's recurring nudge row of `kind` to `due`."""
+    if row is None:
+        row = Nudge(person_id=person.id, kind=kind, ref="", attempts=0, created_at=now)
+        session.add(row)
+    row.status = SCHEDULED if person.active else HELD
+    row.due_at = due
+    row.attempts = 0
+    row.local_time = local_time
+    row.timezone = person.timezone
+    row.updated_at = now
+    return row
 
 
 async def snooze_checkin(

@@ -25,7 +25,6 @@ from bot.checkins.schedule import (
     snooze_checkin,
 )
 from bot.engine.actions import ActionCall, ActionResult, Say, actions
-from bot.engine.messages import InboundKind
 from bot.engine.render import code_template
 from bot.hooks import hooks
 from bot.scheduling.recurrence import local_date, shift_out_of_quiet_hours

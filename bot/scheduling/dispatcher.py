@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import metrics
 from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
 from bot.scheduling.models import DONE, FAILED, HELD, Nudge
 from bot.scheduling.recurrence import is_stale
@@ -87,6 +88,7 @@ async def dispatch_due(
     while True:
         claimed = await claim_due(app.db, now, limit=batch, lease=LEASE, token=token)
         if not claimed:
+            metrics.count_dispatch(stats)
             return stats
         stats.claimed += len(claimed)
         await asyncio.gather(*(one(due) for due in claimed))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.errors import where_it_failed
 from bot.hooks import StopFn, hooks
 from bot.scheduling.dispatcher import dispatch_due
 
@@ -38,7 +39,7 @@ async def start_nudge_dispatcher(app: RecoveryBot, transport: Transport) -> Stop
             try:
                 stats = await dispatch_due(app, transport, app.clock.now())
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
-                log.error("nudge dispatch failed: %s", type(exc).__name__, exc_info=exc)
+                log.error("nudge dispatch failed: %s", where_it_failed(exc))
                 return
             if stats.claimed:
                 log.info("nudges: %s", stats)

@@ -1,0 +1,1 @@
+"""What a person can see, take and delete: /privacy, /export, /delete, retention, key rotation."""

@@ -1,0 +1,103 @@
+"""Webhook mode end to end: the double posts updates with the secret; /healthz; /metrics."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+from tornado.netutil import bind_sockets
+
+from bot.app import RecoveryBot
+from bot.channels.telegram import build_application
+from bot.config import Settings
+from bot.devtools import FakeTelegram
+from bot.web import SECRET_HEADER, serving
+
+SECRET = "a-long-enough-webhook-secret_123"
+
+
+async def test_webhook_serves_people_health_and_metrics(
+    settings: Settings, core: RecoveryBot
+) -> None:
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    async with FakeTelegram() as fake:
+        web_settings = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": False, "webhook_url": f"{base}/telegram",
+            "webhook_secret": SECRET, "port": port,
+        })
+        application = build_application(web_settings, core)
+        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+            sam = fake.user(4242, first_name="Sam")
+            await sam.send("/start")
+            await sam.wait_reply()
+            assert sam.last_buttons()[0] == "That's okay with me"
+            sam.mark_seen()
+            await sam.press_label("That's okay with me")
+            [asked] = await sam.wait_reply()
+
+            # Forged posts (no secret, wrong secret) are refused and reach nobody.
+            update = {"update_id": 999999, "message": {
+                "message_id": 1, "date": 0, "chat": {"id": 4242, "type": "private"},
+                "from": {"id": 4242, "is_bot": False, "first_name": "Sam"}, "text": "/delete"}}
+            async with http.post(f"{base}/telegram", json=update) as response:
+                assert response.status == 403
+            async with http.post(f"{base}/telegram", json=update,
+                                 headers={SECRET_HEADER: "wrong" * 4}) as response:
+                assert response.status == 403
+
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+            async with http.get(f"{base}/metrics") as response:
+                body = await response.text()
+            assert response.status == 200
+            handled = [line for line in body.splitlines()
+                       if line.startswith('recovery_bot_updates_handled_total{outcome="ok"}')]
+            assert handled and float(handled[0].split()[-1]) >= 2
+            assert "recovery_bot_handler_seconds_bucket" in body
+            assert "recovery_bot_handoffs_waiting 0.0" in body
+            assert "4242" not in body and "Sam" not in body
+    # Only the two genuine updates were answered; the forged /delete reached nobody.
+    assert len([m for m in fake.sent if m.chat_id == 4242]) == 3  # hello + consent, name
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:fake", "WEBHOOK_URL": "https://x.example/t",
+           "DATA_DIR": str(tmp_path)}
+    env.pop("WEBHOOK_SECRET", None)
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--webhook"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "WEBHOOK_SECRET is not set" in done.stderr
+
+
+async def test_health_says_503_when_the_database_does_not_answer(
+    settings: Settings, clock  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.storage.db import Database
+
+    gone = Database("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
+    core = await RecoveryBot.create(
+        settings.model_copy(update={"scheduler_tick_seconds": 0}), clock=clock, db=gone,
+        migrate=False,
+    )
+    sockets = bind_sockets(0, "127.0.0.1")
+    base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+    async with FakeTelegram() as fake:
+        web_settings = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": False, "webhook_url": f"{base}/hook",
+            "webhook_secret": SECRET, "scheduler_tick_seconds": 0,
+        })
+        application = build_application(web_settings, core)
+        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 503
+            async with http.get(f"{base}/metrics") as response:
+                assert response.status == 200  # metrics still served
+    await gone.dispose()

@@ -97,9 +97,13 @@ class _PersonSession:
         self.deps = deps
 
     async def context(self) -> dict[str, Any]:
+        from bot.safety.directory_view import own_emergency_number
+
         return {
             "person": person_view(self.deps.person),
             "default_country": self.deps.settings.default_country,
+            # From the referral data, only once the person has told us their country.
+            "emergency_number": own_emergency_number(self.deps.person.country),
         }
 
     async def save(self, target: str, value: Any) -> None:

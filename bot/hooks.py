@@ -1,7 +1,9 @@
 """Extension points of the conversation pipeline, filled by domain packages at import.
 
 * screens: run on every inbound text before anything else (the safety net); the first one
-  that returns an `Interrupt` wins.
+  that returns an `Interrupt` wins. They run in order of `priority` (lower first), then of
+  registration: the crisis screen registers with `SAFETY_FIRST` so it runs before every
+  other screen whatever order the packages are imported in.
 * intercepts: run after commands, before flows (e.g. a live coach relay).
 * after_step: run after every step in the same transaction (e.g. bookkeeping).
 * events: `hooks.on("plan.saved")` subscribers, told by `await hooks.emit(...)`.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.actions import Say
 from bot.engine.messages import Inbound
@@ -30,6 +32,11 @@ EventFn = Callable[["Deps"], Awaitable[None]]
 StopFn = Callable[[], Awaitable[None]]
 ServiceFn = Callable[["RecoveryBot", "Transport"], Awaitable[StopFn]]
 
+SAFETY_FIRST = 0
+"""Screen priority of the crisis screen: nothing may run before it."""
+DEFAULT_PRIORITY = 100
+"""Screen priority when none is given."""
+
 
 @dataclass
 class Hooks:
@@ -40,11 +47,26 @@ class Hooks:
     after_step: list[AfterStepFn] = field(default_factory=list)
     services: list[ServiceFn] = field(default_factory=list)
     events: dict[str, list[EventFn]] = field(default_factory=dict)
+    _screen_priority: dict[ScreenFn, int] = field(default_factory=dict)
 
-    def screen(self, fn: ScreenFn) -> ScreenFn:
-        """Decorator: add a safety screen."""
-        self.screens.append(fn)
-        return fn
+    def screen(
+        self, fn: ScreenFn | None = None, *, priority: int = DEFAULT_PRIORITY
+    ) -> Any:
+        """Decorator: add a screen, as `@hooks.screen` or `@hooks.screen(priority=...)`.
+
+        Lower priorities run first; equal ones in registration order. Only the crisis
+        screen should use `SAFETY_FIRST`.
+        """
+
+        def add(screen: ScreenFn) -> ScreenFn:
+            if screen not in self._screen_priority:
+                self._screen_priority[screen] = priority
+                self.screens.append(screen)
+                # sort() is stable: equal priorities keep their registration order.
+                self.screens.sort(key=self._screen_priority.__getitem__)
+            return screen
+
+        return add(fn) if fn is not None else add
 
     def intercept(self, fn: InterceptFn) -> InterceptFn:
         """Decorator: add an intercept."""
@@ -81,4 +103,4 @@ class Hooks:
 hooks = Hooks()
 """The hooks the running bot uses."""
 
-__all__ = ["Hooks", "hooks"]
+__all__ = ["DEFAULT_PRIORITY", "SAFETY_FIRST", "Hooks", "hooks"]

@@ -14,6 +14,9 @@ A flow file looks like::
         input: {type: choice, options: [{value: agree, label: onboarding/btn_agree}]}
         next: {agree: name, default: end}
 
+An option may carry `if: <Jinja expression>`: its button is offered only when that holds
+(e.g. only the referral categories the person's country has).
+
 Parsing (shape) and validation (meaning) are separate; validation returns one message per
 problem, naming the file, flow and state and saying how to fix it.
 """
@@ -41,6 +44,7 @@ class Option:
 
     value: str
     label: str  # template key
+    condition: str | None = None  # `if:` a Jinja expression; the button shows only when true
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,8 @@ def _parse_input(raw: Any, where: str, problems: list[str]) -> InputSpec | None:
         if not isinstance(item, dict) or "value" not in item or "label" not in item:
             problems.append(f"{where}: each option needs `value` and `label` (a template key).")
             continue
-        options.append(Option(value=str(item["value"]), label=str(item["label"])))
+        options.append(Option(value=str(item["value"]), label=str(item["label"]),
+                              condition=item.get("if")))
     return InputSpec(
         type=str(raw["type"]),
         max_length=int(raw.get("max_length", DEFAULT_TEXT_LIMIT)),
@@ -352,7 +357,9 @@ def validate_flow(
                     f"{where}: `next` goes to '{target}', which is not a state of this flow "
                     f"(states: {', '.join(sorted(flow.states))})."
                 )
-        for expression in [state.skip_if, *(b.condition for b in state.branches)]:
+        option_conditions = [o.condition for o in (spec.options if spec else ())]
+        for expression in [state.skip_if, *(b.condition for b in state.branches),
+                           *option_conditions]:
             if expression:
                 error = check_expression(expression)
                 if error:

@@ -549,6 +549,8 @@ class _Run:
             return choices
         if spec.type == "choice":
             for option in spec.options:
+                if option.condition and not self.engine.renderer.evaluate(option.condition, ctx):
+                    continue
                 choices[render(option.label, ctx)] = option.value
         elif spec.type == "scale":
             for number in range(spec.minimum, spec.maximum + 1):

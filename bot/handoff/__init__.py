@@ -5,6 +5,7 @@ Public API (for the safety screen, the check-ins and others)::
     open_handoff(deps, *, reason, urgent) -> Handoff
     active_relay(session, person_id) -> Handoff | None
     alert_coach_of_crisis(deps, category, *, message=None) -> bool
+    speaks_as_coach(session, person_id) -> bool   # coach mode or a closing note owed
     offer_after_hard_checkins(deps) -> "flow:handoff_offer" | None
     handoff_tick(app, now) -> TickReport      # the background check, callable directly
 
@@ -18,6 +19,7 @@ from bot.handoff.api import (
     alert_coach_of_crisis,
     offer_after_hard_checkins,
     open_handoff,
+    speaks_as_coach,
 )
 from bot.handoff.models import Coach, Handoff
 from bot.handoff.ticks import TickReport, handoff_tick
@@ -31,4 +33,5 @@ __all__ = [
     "handoff_tick",
     "offer_after_hard_checkins",
     "open_handoff",
+    "speaks_as_coach",
 ]

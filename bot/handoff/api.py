@@ -56,6 +56,18 @@ async def active_relay(session: AsyncSession, person_id: int) -> Handoff | None:
     return await q.active_relay(session, person_id)
 
 
+async def speaks_as_coach(session: AsyncSession, person_id: int) -> bool:
+    """Whether this person's next plain message is a coach's words to someone else: they
+    hold a claimed handoff (coach mode) or owe a closing note. The safety screens leave
+    such messages alone (they are not about the coach's own safety)."""
+    coach = await coach_store.coach_for(session, person_id)
+    if coach is None:
+        return False
+    if await q.held_by(session, coach.id) is not None:
+        return True
+    return await q.pending_note(session, coach.id) is not None
+
+
 async def alert_coach_of_crisis(
     deps: Deps, category: str, *, message: str | None = None
 ) -> bool:

@@ -79,9 +79,8 @@ def asks_for_a_person(text: str, locale: str = "en") -> bool:
 async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
     """ "Can I talk to a real person?" starts the handoff flow, like /coach.
 
-    Screens are the safety net and run in registration order; this one defers to every
-    screen registered after it (the crisis screen) so a crisis is never answered with a
-    queue. In a live relay the words go to the coach instead.
+    The crisis screen runs before every other screen (`SAFETY_FIRST` in bot/hooks.py), so a
+    crisis is never answered with a queue. In a live relay the words go to the coach instead.
     """
     if not inbound.text or not asks_for_a_person(inbound.text, deps.settings.locale):
         return None
@@ -90,11 +89,6 @@ async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
     coach = await coach_store.coach_for(deps.session, deps.person.id)
     if coach is not None and await q.held_by(deps.session, coach.id) is not None:
         return None
-    later = hooks.screens[hooks.screens.index(ask_for_a_person) + 1 :]
-    for screen in later:
-        interrupt = await screen(inbound, deps)
-        if interrupt is not None:
-            return interrupt
     return Interrupt(HANDOFF_FLOW, {"reason": "asked"})
 
 

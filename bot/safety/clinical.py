@@ -1,0 +1,58 @@
+"""Clinical boundaries: a request for a diagnosis, a dose, a prescription or medical advice.
+
+The clinical screen runs after the crisis screen and after "can I talk to a person"
+(`CLINICAL_PRIORITY`). When `clinical_screen` recognises a request, the `clinical` flow says
+honestly that it is a question for a doctor or clinician, where to find one in the person's
+country (treatment and health-care entries of the referral directory), and, when it is about
+stopping alcohol or benzodiazepines, that stopping suddenly can be dangerous. Then the
+interrupted question is asked again: the message is not taken as its answer.
+
+Only requests fire (the person's own statements, "my doctor prescribed naltrexone", do not),
+so ordinary answers reach the flow. In a live relay the question goes to the coach instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.engine.messages import Inbound
+from bot.engine.runtime import Interrupt
+from bot.handoff import active_relay, speaks_as_coach
+from bot.hooks import DEFAULT_PRIORITY, hooks
+from bot.safety.directory_view import clinician_facts, directory_for
+from bot.safety.screen import clinical_screen
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+CLINICAL_FLOW = "clinical"
+CLINICAL_PRIORITY = DEFAULT_PRIORITY + 100
+"""After the crisis screen and after asking for a person in words."""
+
+
+@hooks.screen(priority=CLINICAL_PRIORITY)
+async def screen_for_clinical(inbound: Inbound, deps: Deps) -> Interrupt | None:
+    """A clinical request starts the clinical-boundary answer; anything else goes on."""
+    text = (inbound.text or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    request = clinical_screen(text)
+    if request is None:
+        return None
+    if await active_relay(deps.session, deps.person.id) is not None:
+        return None
+    if await speaks_as_coach(deps.session, deps.person.id):
+        return None
+    return Interrupt(CLINICAL_FLOW, {
+        "kind": request.kind, "substance": request.substance,
+        "stopping_risk": request.stopping_risk,
+    })
+
+
+@actions.register("safety.clinical_open")
+async def open_clinical(call: ActionCall) -> ActionResult:
+    """Where to find a clinician in the person's country, as facts."""
+    deps = call.deps
+    directory = directory_for(deps.person.country, deps.settings.default_country)
+    return ActionResult(facts=clinician_facts(directory, deps.person.pathway))

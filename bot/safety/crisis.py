@@ -1,0 +1,116 @@
+"""The crisis response: the first screen on every message, the flow's actions, the record.
+
+Order of work when `crisis_screen` finds a crisis in a message (in any state: before
+onboarding, mid-plan, mid-check-in, during a coach relay):
+
+1. the screen (registered with `SAFETY_FIRST`, so before every other screen) records a
+   `SafetyEvent` (category and rule id, never the text), tells the coach if a relay is live
+   (`alert_coach_of_crisis`, which passes the message on to that coach only), and schedules
+   one follow-up an hour later (`safety_followup`, see followup.py);
+2. it returns `Interrupt("crisis", ...)`: the engine stacks `flows/crisis.yaml` on top of
+   whatever was going on, before anything else is said. The interrupted state never sees the
+   text: no reflection runs and nothing is stored as an answer;
+3. the flow's `enter` action loads the person's country's lines into facts; templates under
+   `resources/templates/en/safety/crisis*` render them (no number is written in a template);
+4. when the crisis flow ends, the engine asks the interrupted flow's question again.
+
+A coach's own words in coach mode (or their closing note) are not screened: they are
+addressed to the person they are helping ("if you feel like ending your life, call 988")
+and must reach them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.engine.messages import Inbound
+from bot.engine.runtime import Interrupt
+from bot.handoff import alert_coach_of_crisis, open_handoff, speaks_as_coach
+from bot.hooks import SAFETY_FIRST, hooks
+from bot.safety.directory_view import crisis_facts, directory_for
+from bot.safety.models import SafetyEvent
+from bot.safety.screen import CrisisSignal, crisis_screen
+from bot.scheduling.models import SCHEDULED, Nudge
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+CRISIS_FLOW = "crisis"
+FOLLOWUP_KIND = "safety_followup"
+FOLLOWUP_AFTER = timedelta(hours=1)
+
+
+@hooks.screen(priority=SAFETY_FIRST)
+async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
+    """Every inbound text, first of all: a crisis starts the crisis response."""
+    if not inbound.text:
+        return None
+    signal = crisis_screen(inbound.text)
+    if signal is None:
+        return None
+    if await speaks_as_coach(deps.session, deps.person.id):
+        return None
+    await record_crisis(deps, signal, inbound.text)
+    return Interrupt(CRISIS_FLOW, {
+        "category": signal.category, "rule": signal.rule, "about_other": signal.about_other,
+    })
+
+
+async def record_crisis(deps: Deps, signal: CrisisSignal, text: str) -> None:
+    """The side effects of a crisis: the safety event, the coach alert, the follow-up."""
+    deps.session.add(SafetyEvent(
+        person_id=deps.person.id, category=signal.category, rule=signal.rule,
+        about_other=signal.about_other, created_at=deps.now,
+    ))
+    log.info("crisis screen fired (category %s)", signal.category)
+    if await alert_coach_of_crisis(deps, signal.category, message=text):
+        log.info("the coach in a live relay was alerted to a crisis")
+    await schedule_followup(deps)
+
+
+async def schedule_followup(deps: Deps) -> None:
+    """One follow-up per person, an hour after their latest crisis message."""
+    row = (await deps.session.execute(
+        select(Nudge).where(Nudge.person_id == deps.person.id, Nudge.kind == FOLLOWUP_KIND,
+                            Nudge.ref == "")
+        .with_for_update()
+    )).scalar_one_or_none()
+    if row is None:
+        row = Nudge(person_id=deps.person.id, kind=FOLLOWUP_KIND, ref="", attempts=0,
+                    created_at=deps.now)
+        deps.session.add(row)
+    row.status = SCHEDULED
+    row.due_at = deps.now + FOLLOWUP_AFTER
+    row.attempts = 0
+    row.claimed_until = None
+    row.claim_token = None
+    row.updated_at = deps.now
+
+
+@actions.register("safety.crisis_open")
+async def open_crisis(call: ActionCall) -> ActionResult:
+    """Loads the person's country's emergency number and crisis lines into facts."""
+    deps = call.deps
+    person = deps.person
+    category = str(call.facts.get("category") or "suicide")
+    directory = directory_for(person.country, deps.settings.default_country)
+    facts = crisis_facts(directory, category, person.pathway)
+    facts["category"] = category
+    facts["about_other"] = bool(call.facts.get("about_other"))
+    facts["rule"] = str(call.facts.get("rule") or "")
+    facts["own_country"] = person.country is not None
+    return ActionResult(facts=facts)
+
+
+@actions.register("safety.urgent_coach")
+async def ask_for_coach_now(call: ActionCall) -> ActionResult:
+    """An urgent handoff: queued at once, coaches alerted first; facts say what happens."""
+    handoff = await open_handoff(call.deps, reason="crisis", urgent=True)
+    return ActionResult(facts={"coach_status": handoff.status})

@@ -1,0 +1,31 @@
+"""/resources: the referral directory by kind, for the person's country and pathway."""
+
+from __future__ import annotations
+
+from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.safety.directory_view import categories_for, category_entries, directory_for
+
+
+@actions.register("safety.resources_open")
+async def open_resources(call: ActionCall) -> ActionResult:
+    """The kinds of help listed for the person (only those with entries for them)."""
+    deps = call.deps
+    directory = directory_for(deps.person.country, deps.settings.default_country)
+    return ActionResult(facts={
+        "categories": categories_for(directory, deps.person.pathway),
+        "country_name": directory.name if directory else None,
+        "emergency_number": directory.emergency_number if directory else None,
+        "own_country": deps.person.country is not None,
+    })
+
+
+@actions.register("safety.resources_show")
+async def show_category(call: ActionCall) -> ActionResult:
+    """The entries of the chosen kind, as facts for `safety/resources_list`."""
+    deps = call.deps
+    directory = directory_for(deps.person.country, deps.settings.default_country)
+    category = str(call.value)
+    return ActionResult(facts={
+        "category": category,
+        "entries": category_entries(directory, category, deps.person.pathway),
+    })

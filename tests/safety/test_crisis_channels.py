@@ -1,0 +1,94 @@
+"""The crisis response through the console (`recovery-bot chat --jsonl`) and through
+Telegram (the real PTB Application against the Bot API double), including a live relay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import RecoveryBot
+from bot.devtools import FakeTelegram
+from tests.channels.test_console import run_chat
+from bot.devtools import FakeUser
+from tests.handoff.test_handoff_telegram import SAM_ID, join
+from tests.safety.support import CRISIS_TEXT, safety_events
+
+
+async def onboard_sam(telegram: FakeTelegram) -> FakeUser:
+    """Onboarding on Telegram; consecutive replies arrive joined as one message."""
+    sam = telegram.user(SAM_ID, first_name="Quinn", username="quinn_tg")
+    for step, value in (("send", "/start"), ("press", "That's okay with me"),
+                        ("send", "Sam"), ("send", "skip"), ("press", "Cutting down"),
+                        ("press", "United Kingdom"), ("send", "8pm")):
+        if step == "send":
+            await sam.send(value)
+        else:
+            await sam.press_label(value)
+        await sam.wait_reply()
+    return sam
+
+
+def test_console_crisis_first_reply_then_onboarding_resumes(tmp_path: Path) -> None:
+    replies = run_chat(tmp_path, ["/start", "1", "Sam", CRISIS_TEXT, "I'm fine", "2"])
+    templates = [reply["template"] for reply in replies]
+    start = templates.index("safety/crisis_first")
+    assert templates[start - 1] == "onboarding/ask_reason"  # where the crisis came in
+    assert templates[start:start + 4] == ["safety/crisis_first", "safety/crisis_lines",
+                                          "safety/crisis_now", "safety/crisis_offer"]
+    assert all(CRISIS_TEXT not in reply["text"] for reply in replies)
+    assert templates[start + 4] == "safety/crisis_check_back"
+    assert templates[-3:] == ["safety/crisis_close", "system/resuming", "onboarding/ask_reason"]
+
+
+async def test_telegram_crisis_mid_plan_then_the_plan(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    sam = await onboard_sam(telegram)
+    await sam.send("/plan")
+    await sam.wait_reply()
+    await sam.press_label("Let's dive in")
+    await sam.wait_reply()
+    await sam.send(CRISIS_TEXT)
+    replies = await sam.wait_reply()
+    text = "\n".join(reply.text for reply in replies)
+    assert text.startswith("I'm really glad you told me.")
+    assert "Samaritans" in text and "999" in text and CRISIS_TEXT not in text
+    assert sam.last_buttons() == ["Talk with a person (a coach)", "I'm okay right now"]
+    await sam.send("I'm fine, you misunderstood")
+    [check] = await sam.wait_reply()
+    assert check.text.startswith("Okay. I'm still here.")
+    await sam.press_label("I'm okay for now")
+    replies = await sam.wait_reply()
+    text = "\n".join(reply.text for reply in replies)
+    assert "I'll check in with you in about an hour" in text
+    assert "Back to" in text  # the plan question again
+
+
+async def test_telegram_crisis_during_a_relay_alerts_the_coach(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    alex = await join(telegram, core, 5550002, "Alex")
+    sam = await onboard_sam(telegram)
+    await sam.send("/coach")
+    await sam.wait_reply()
+    while sam.last_buttons() and "No, keep it private" in sam.last_buttons():
+        await sam.press_label("No, keep it private")
+        await sam.wait_reply()
+    from bot.handoff import handoff_tick
+
+    await handoff_tick(core, core.clock.now())
+    [alert] = await alex.wait_reply()
+    await alex.press(alert.buttons[0][0][1])
+    await alex.wait_reply()
+    await sam.wait_reply()  # "Alex, a coach, is here now"
+
+    await sam.send(CRISIS_TEXT)
+    replies = await sam.wait_reply()
+    assert "\n".join(r.text for r in replies).startswith("I'm really glad you told me.")
+    [crisis] = await alex.wait_reply()
+    assert "Crisis alert for #1" in crisis.text and CRISIS_TEXT in crisis.text
+    [event] = await safety_events(core, f"telegram:{sam.user['id']}")
+    assert event.category == "suicide"
+    # The coach's own words about safety reach Sam and start nothing for the coach.
+    await alex.send("If you feel like you want to kill yourself, please call 116 123 now.")
+    [relayed] = await sam.wait_reply()
+    assert relayed.text.startswith("Alex (coach): If you feel like")

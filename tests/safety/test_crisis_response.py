@@ -1,0 +1,200 @@
+"""The crisis response through the bot's core, in every state, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from bot.app import RecoveryBot
+from bot.clock import FixedClock
+from bot.hooks import hooks
+from bot.safety.clinical import screen_for_clinical
+from bot.safety.crisis import screen_for_crisis
+from bot.scheduling.dispatcher import dispatch_due
+from bot.scheduling.models import DONE, SCHEDULED
+from tests.helpers import Person, onboard
+from tests.safety.support import CRISIS_TEXT, crisis_templates, safety_events
+from tests.scheduling.nudge_helpers import CollectingTransport, nudges_of, receive
+
+FIRST = ["safety/crisis_first", "safety/crisis_lines", "safety/crisis_now",
+         "safety/crisis_offer"]
+
+
+def test_the_crisis_screen_runs_before_every_other_screen() -> None:
+    assert hooks.screens[0] is screen_for_crisis
+    assert hooks.screens[-1] is screen_for_clinical
+
+
+async def test_crisis_before_onboarding_then_onboarding_as_usual(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say(CRISIS_TEXT)
+    assert sam.templates == FIRST
+    assert "988" in sam.text and "911" in sam.text  # the default country's lines, from data
+    assert CRISIS_TEXT not in sam.text
+    assert list(sam.buttons) == ["Talk with a person (a coach)", "I'm okay right now"]
+    await sam.press("I'm okay right now")
+    await sam.say("you misunderstood")
+    assert sam.templates == ["safety/crisis_close"]
+    await sam.say("/start")
+    assert sam.templates == ["onboarding/hello", "onboarding/consent"]
+
+
+async def test_crisis_mid_onboarding_then_onboarding_resumes(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("Sam")
+    assert sam.last[-1].template == "onboarding/ask_reason"
+    await sam.say("honestly i just want to die")
+    assert sam.templates == FIRST
+    await sam.press("I'm okay right now")
+    await sam.press("I'm okay for now")
+    assert sam.templates == ["safety/crisis_close", "system/resuming", "onboarding/ask_reason"]
+
+
+async def test_crisis_mid_settings_uses_their_country_and_resumes(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam, country="United Kingdom")
+    await sam.press("Later")
+    await sam.say("/settings")
+    asked = sam.last[-1].template
+    await sam.say("i took too many pills and i feel really weird")
+    assert sam.templates == FIRST
+    assert "999" in sam.text and "Samaritans" in sam.text and "116 123" in sam.text
+    assert "911" not in sam.text and "988" not in sam.text
+    assert "If you have naloxone, use it." in sam.text
+    [event] = await safety_events(core, sam.key)
+    assert event.category == "overdose"
+    await sam.press("I'm okay right now")
+    await sam.press("I'm okay for now")
+    assert sam.templates[-1] == asked
+
+
+async def test_crisis_mid_plan_is_not_taken_as_an_answer_and_the_plan_resumes(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/plan")
+    await sam.press("Let's dive in")
+    assert sam.templates == ["plan/ask_changes"]
+    await sam.say(CRISIS_TEXT)
+    # The crisis response comes first and alone: no reflection, no next plan question.
+    assert sam.templates == FIRST
+    assert all(reply.flow == "crisis" for reply in sam.last)
+    assert CRISIS_TEXT not in sam.text
+    # A single "I'm fine" does not close it: the bot checks back once, lines still there.
+    await sam.say("I'm fine")
+    assert sam.templates == ["safety/crisis_check_back"]
+    assert sam.text.startswith("Okay. I'm still here.") and "116 123" in sam.text
+    await sam.press("I'm okay for now")
+    assert sam.templates == ["safety/crisis_close", "system/resuming", "plan/ask_changes"]
+    # The plan goes on where it was, and the crisis text is not one of its answers.
+    await sam.say("Fewer drinks on weeknights")
+    assert sam.templates[0] == "plan/reflect_changes"
+    async with core.db.session() as session:
+        raw = (await session.execute(text("SELECT data FROM conversations"))).scalars().all()
+    assert all("alive" not in str(value) for value in raw)
+    events = await safety_events(core, sam.key)
+    assert [(e.category, e.about_other) for e in events] == [("suicide", False)]
+
+
+async def test_crisis_mid_check_in_and_the_check_in_resumes(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/checkin")
+    question = sam.last[-1].template
+    await sam.say("my boyfriend hits me when he drinks")
+    assert sam.templates == FIRST
+    assert "safer place" in sam.text
+    await sam.press("I'm okay right now")
+    await sam.press("I'm okay for now")
+    assert sam.templates[-1] == question
+    [event] = await safety_events(core, sam.key)
+    assert (event.category, event.rule) == ("violence", "violence.being_hurt")
+
+
+async def test_safety_events_keep_no_text_and_go_with_the_person(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("he won't wake up after using, his lips are blue")
+    assert sam.templates == FIRST
+    assert "Stay with them" in sam.text
+    async with core.db.session() as session:
+        rows = (await session.execute(text("SELECT * FROM safety_events"))).mappings().all()
+        assert len(rows) == 1
+        assert "wake" not in str(dict(rows[0])) and "blue" not in str(dict(rows[0]))
+        assert rows[0]["about_other"] in (True, 1)
+        await session.execute(text("DELETE FROM people"))
+    async with core.db.session() as session:
+        left = (await session.execute(text("SELECT count(*) FROM safety_events"))).scalar()
+    assert left == 0
+
+
+async def test_the_coach_button_opens_an_urgent_handoff(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(CRISIS_TEXT)
+    await sam.press("Talk with a person (a coach)")
+    assert sam.templates[0] == "safety/crisis_coach_requested"
+    assert "first in the queue" in sam.text and "Samaritans" in sam.text
+    async with core.db.session() as session:
+        row = (await session.execute(
+            text("SELECT urgent, reason, status FROM handoffs"))).one()
+    assert bool(row.urgent) and row.reason == "crisis" and row.status == "waiting"
+
+
+async def test_follow_up_an_hour_later(core: RecoveryBot, clock: FixedClock) -> None:
+    transport = CollectingTransport()
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/plan")
+    await sam.press("Let's dive in")
+    await sam.say(CRISIS_TEXT)
+    await sam.press("I'm okay right now")
+    await sam.press("I'm okay for now")
+    assert (await nudges_of(core, sam.key))["safety_followup"].status == SCHEDULED
+
+    clock.advance(timedelta(minutes=59))
+    stats = await dispatch_due(core, transport, clock.now())
+    assert stats.sent == 0 and not transport.to(sam.key)
+
+    clock.advance(timedelta(minutes=1))
+    await dispatch_due(core, transport, clock.now())
+    followup = transport.to(sam.key)
+    assert [m.template for m in followup] == ["safety/crisis_followup"]
+    assert "checking in like I said I would" in followup[0].text
+    receive(sam, followup)
+    await sam.press("Still hard")
+    assert sam.templates == ["safety/crisis_lines", "safety/crisis_followup_hard"]
+    assert "Samaritans" in sam.text
+    await sam.press("Not now")
+    # ...and then back to the plan question they were on.
+    assert sam.templates == ["safety/crisis_followup_later", "system/resuming",
+                             "plan/ask_changes"]
+    assert (await nudges_of(core, sam.key))["safety_followup"].status == DONE
+
+
+async def test_a_new_crisis_moves_the_one_follow_up(core: RecoveryBot, clock: FixedClock) -> None:
+    sam = Person(core)
+    await sam.say(CRISIS_TEXT)
+    clock.advance(timedelta(minutes=30))
+    await sam.say("i want to kill myself")
+    assert crisis_templates(sam.templates) == FIRST
+    nudge = (await nudges_of(core, sam.key))["safety_followup"]
+    assert nudge.due_at == clock.now() + timedelta(hours=1)
+    assert len(await safety_events(core, sam.key)) == 2
+
+
+async def test_ordinary_messages_do_not_start_it(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    for said in ("I'm dying for a drink", "that meeting killed me", "I had a rough night"):
+        await sam.say(said)
+        assert not crisis_templates(sam.templates), said
+    assert await safety_events(core, sam.key) == []

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from bot import metrics
 from bot.engine.actions import ActionCall, ActionResult, actions
 from bot.engine.messages import Inbound
 from bot.engine.runtime import Interrupt
@@ -57,6 +58,7 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
         return None
     if await speaks_as_coach(deps.session, deps.person.id):
         return None
+    metrics.crisis_screens.labels(signal.category).inc()
     await record_crisis(deps, signal, inbound.text)
     return Interrupt(CRISIS_FLOW, {
         "category": signal.category, "rule": signal.rule, "about_other": signal.about_other,

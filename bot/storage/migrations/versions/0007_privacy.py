@@ -1,7 +1,7 @@
 """Privacy audit log (deletions under untraceable ids) and retention notices.
 
 Revision ID: 0007_privacy
-Revises: 0005_handoff
+Revises: 0006_safety_events
 Create Date: 2026-11-23
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_privacy"
-down_revision = "0005_handoff"
+down_revision = "0006_safety_events"
 branch_labels = None
 depends_on = None
 

@@ -58,6 +58,14 @@ def wiring_modules() -> list[str]:
     return sorted(f"bot.{path.parent.name}.wiring" for path in root.glob("*/wiring.py"))
 
 
+def warm_up_safety_screens() -> None:
+    """Load and compile the screens' rules (and fail at start-up if their data is broken)."""
+    from bot.safety import clinical_screen, crisis_screen
+
+    crisis_screen("warming up")
+    clinical_screen("warming up")
+
+
 def load_domain_modules() -> None:
     """Import every domain module so its actions, hooks and templates are registered."""
     for name in (*CORE_MODULES, *wiring_modules()):
@@ -171,6 +179,7 @@ class RecoveryBot:
         """Load and check flows and templates (fail fast), open and migrate the database."""
         load_domain_modules()
         configure_encryption(settings)
+        warm_up_safety_screens()  # compile the lexicons now, not on someone's first message
         engine, problems = check_engine(actions, locale=settings.locale)
         if engine is None:
             raise FlowError(problems)

@@ -90,6 +90,11 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self.env.filters["country_name"] = country_name
+        self._static = {
+            key: text.strip() for key, text in self._labels.items()
+            if "{" not in text and "\n" not in text
+        }
+        self._expressions: dict[str, Any] = {}
 
     def keys(self) -> frozenset[str]:
         """Every template key that exists."""
@@ -101,6 +106,9 @@ class Renderer:
 
     def render(self, key: str, context: Mapping[str, Any] | None = None) -> str:
         """Render template `key` with `context`; whitespace tidied for chat."""
+        static = self._static.get(key)
+        if static is not None:
+            return static  # a label with no Jinja in it: nothing to render
         name = key + TEMPLATE_SUFFIX if key in self._files else key
         try:
             template = self.env.get_template(name)
@@ -120,7 +128,10 @@ class Renderer:
 
     def evaluate(self, expression: str, context: Mapping[str, Any]) -> Any:
         """Evaluate a Jinja expression (used for `skip_if` and conditional `next`)."""
-        compiled = self.env.compile_expression(expression, undefined_to_none=True)
+        compiled = self._expressions.get(expression)
+        if compiled is None:
+            compiled = self.env.compile_expression(expression, undefined_to_none=True)
+            self._expressions[expression] = compiled
         return compiled(**context)
 
     def check_all(self, context: Mapping[str, Any]) -> list[str]:

@@ -194,14 +194,18 @@ def _file_for(country: str, directory: Path) -> Path:
 
 def available_countries(directory: Path = REFERRALS_DIR) -> list[str]:
     """ISO codes (upper case) of the countries that have a referral file."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    return sorted(
-        path.stem.upper()
-        for path in directory.glob("*.yaml")
-        if _COUNTRY_RE.match(path.stem.upper())
-    )
+    return list(_available_cached(str(directory)))
+
+
+@lru_cache(maxsize=8)
+def _available_cached(directory: str) -> tuple[str, ...]:
+    # Asked on every message (for the emergency number): read the folder once.
+    folder = Path(directory)
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(
+        path.stem.upper() for path in folder.glob("*.yaml") if _COUNTRY_RE.match(path.stem.upper())
+    ))
 
 
 def load_directory(
@@ -219,6 +223,7 @@ def load_directory(
 
 def clear_cache() -> None:
     _load_cached.cache_clear()
+    _available_cached.cache_clear()
 
 
 @lru_cache(maxsize=64)

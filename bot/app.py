@@ -34,6 +34,8 @@ from bot.engine.runtime import Engine, Interrupt
 from bot.engine.state import ConversationState
 from bot.errors import FlowError
 from bot.hooks import hooks
+from bot.profile import save_profile_field
+from bot.safety.directory_view import own_emergency_number
 from bot.storage.db import Database
 from bot.storage.models import Person
 from bot.storage.people import (
@@ -105,8 +107,6 @@ class _PersonSession:
         self.deps = deps
 
     async def context(self) -> dict[str, Any]:
-        from bot.safety.directory_view import own_emergency_number
-
         return {
             "person": person_view(self.deps.person),
             "default_country": self.deps.settings.default_country,
@@ -115,8 +115,6 @@ class _PersonSession:
         }
 
     async def save(self, target: str, value: Any) -> None:
-        from bot.profile import save_profile_field
-
         save_profile_field(self.deps.person, target.removeprefix("profile."), value)
 
     async def screen(self, inbound: Inbound) -> Interrupt | None:

@@ -1,9 +1,8 @@
 """The project's errors, split by who can act on them.
 
     RecoveryBotError
-    ├── ConfigurationError      the operator fixes settings or data files
-    │   └── FlowError           a flow or template is invalid (names flow and state)
-    └── ConversationConflict    two updates for one person raced; the caller retries
+    └── ConfigurationError      the operator fixes settings or data files
+        └── FlowError           a flow or template is invalid (names flow and state)
 """
 
 from __future__ import annotations
@@ -24,9 +23,6 @@ class FlowError(ConfigurationError):
         super().__init__("\n".join(problems))
         self.problems = problems
 
-
-class ConversationConflict(RecoveryBotError):
-    """Someone else changed this conversation first; run the step again."""
 
 
 def where_it_failed(error: BaseException | None) -> str:

@@ -1,11 +1,10 @@
 """When a person's check-in and weekly summary are due, and keeping their rows in step.
 
 The person's settings (check-in time, zone, quiet hours, a pause) decide each due time; the
-`nudges` rows only cache the answer. `reconcile_nudges` runs after every step (a
-`@hooks.after`) and compares the cached wall time and zone with the profile: one indexed
-read per message, a write only when something changed (onboarding, /settings,
-/checkin_time), and a held row (the person had blocked the bot) comes back to life as soon
-as they write again.
+`nudges` rows only cache the answer. `reconcile_nudges` runs after a step that changed the
+person's check-in time, zone or reachability (a `@hooks.after` comparing the profile before
+and after the step), and where a pause, quiet hours or the weekly summary change; a held row
+(the person had blocked the bot) comes back to life as soon as they write again.
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from typing import Any
 
 import yaml
 
-from bot.errors import FlowError
 
 END = "end"
 FLOW_PREFIX = "flow:"
@@ -136,12 +135,6 @@ class FlowSet:
 
     flows: dict[str, Flow] = field(default_factory=dict)
 
-    def by_command(self, command: str) -> Flow | None:
-        """The flow started by `/command`, if any."""
-        for flow in self.flows.values():
-            if flow.command == command:
-                return flow
-        return None
 
     def __getitem__(self, name: str) -> Flow:
         return self.flows[name]
@@ -399,8 +392,3 @@ def load_flows(directory: Path) -> tuple[FlowSet, list[str]]:
             commands[flow.command] = flow.name
     return flows, problems
 
-
-def require_valid(problems: list[str]) -> None:
-    """Raise FlowError listing every problem, if there are any."""
-    if problems:
-        raise FlowError(problems)

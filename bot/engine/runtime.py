@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from bot.engine.actions import ActionCall, ActionRegistry, ActionResult, Say
 from bot.engine.commands import CommandSpec, parse_command
-from bot.engine.flows import END, FLOW_PREFIX, Flow, FlowSet, State
+from bot.engine.flows import END, FLOW_PREFIX, FlowSet, State
 from bot.engine.inputs import Parsed, normalise, parse_answer, timezone_choices, vocabulary
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound, cleaned
 from bot.engine.render import Renderer, code_template
@@ -37,7 +37,7 @@ T = {
         "unsupported_media", "edited", "stale_button", "unknown_command", "idle",
         "cancelled", "nothing_to_cancel", "resuming", "resume_offer", "cannot_go_back",
         "cannot_skip", "welcome_back", "btn_continue", "btn_start_over", "btn_skip",
-        "btn_no_time", "empty_message", "something_went_wrong", "nothing_to_resume",
+        "btn_no_time", "empty_message", "nothing_to_resume",
     )
 }
 COUNTRY_LABEL = {code: code_template(f"countries/{code}") for code in COUNTRY_BUTTONS}
@@ -601,7 +601,3 @@ def _restore(value: str) -> Any:
     """Button values are strings; the special ones mean 'no answer'."""
     return None if value == "__none__" else value
 
-
-def flow_of(flows: FlowSet, name: str) -> Flow:
-    """The flow called `name` (KeyError if none)."""
-    return flows[name]

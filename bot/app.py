@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, configure_encryption
 from bot.engine.actions import Say, actions
@@ -257,6 +258,14 @@ class RecoveryBot:
         now = self.clock.now()
         async with self.db.session() as session:
             person, row = await load_person_and_conversation(session, user_key, now)
+            conv = ConversationState.from_dict(row.data)
+            if inbound is not None and inbound.update_id is not None and not conv.first_time(
+                inbound.update_id
+            ):
+                # Telegram delivered it again (our answer to it was lost, or a process
+                # stopped after handling it): it was handled, nothing is written or sent.
+                metrics.updates_redelivered.inc()
+                return []
             before = snapshot(person)
             if inbound is not None:
                 # Written only when it changes meaningfully: one UPDATE fewer per message.
@@ -264,7 +273,6 @@ class RecoveryBot:
                     person.last_seen_at = now
                 if not person.active:
                     person.active = True
-            conv = ConversationState.from_dict(row.data)
             deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self,
                         person_before=before)
             step_session = _PersonSession(deps)

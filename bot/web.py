@@ -5,12 +5,18 @@
 
 PTB's own webhook server serves only the webhook path, so this is PTB's "custom webhook
 bot" pattern on Tornado (which PTB's webhooks extra already installs): the webhook path
-checks Telegram's secret header and puts each update on `application.update_queue`; the
-Application handles it exactly as in polling mode.
+checks Telegram's secret header and has the Application handle the update.
 
-* POST <path of WEBHOOK_URL>: 403 without the right `X-Telegram-Bot-Api-Secret-Token`.
+* POST <path of WEBHOOK_URL>: 403 without the right `X-Telegram-Bot-Api-Secret-Token`;
+  200 once the update has been handled (its replies sent).
 * GET /healthz: 200 when the database answers a query, else 503.
 * GET /metrics: Prometheus text (bot.metrics): counts and timings, never ids or text.
+
+Why answer only after handling (PTB's own server answers at once): Telegram sends a chat's
+next update only after the webhook answered the last one, so answering late keeps each
+person's messages in order even when several processes sit behind one load balancer, and
+an update in hand when a process dies is delivered again rather than lost (the core
+recognises a redelivery by its update_id and does not handle it twice).
 
 On SIGTERM or SIGINT the server stops taking updates, updates in hand finish, background
 services stop (a nudge being sent finishes; its lease would run out anyway), and the
@@ -48,6 +54,8 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_PATH = "/telegram"
+#: How long a stopping process waits for the updates in hand (hosts send SIGKILL after ~30 s).
+SHUTDOWN_GRACE_SECONDS = 20.0
 
 
 def webhook_problem(settings: Settings) -> str | None:
@@ -72,10 +80,39 @@ def webhook_path(settings: Settings) -> str:
     return path or DEFAULT_PATH
 
 
+class InHand:
+    """Counts the updates being handled, so shutdown can wait for them to finish."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def __enter__(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def __exit__(self, *exc: object) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def finished(self, timeout: float) -> bool:
+        """Wait until none is in hand (True), or `timeout` seconds (False)."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
 class _Base(RequestHandler):  # type: ignore[misc]
-    def initialize(self, ptb: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    def initialize(
+        self, ptb: Application, settings: Settings, in_hand: InHand  # type: ignore[type-arg]
+    ) -> None:
         self.ptb = ptb
         self.bot_settings = settings
+        self.in_hand = in_hand
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:  # noqa: ANN401
         log.error("web request failed: %s", where_it_failed(value))
@@ -110,7 +147,9 @@ class WebhookHandler(_Base):
             log.warning("refused a webhook post that is not an update (%s)", type(exc).__name__)
             self.set_status(400)
             return
-        await self.ptb.update_queue.put(update)
+        with self.in_hand:
+            processor = self.ptb.update_processor  # honours TELEGRAM_CONCURRENT_UPDATES
+            await processor.process_update(update, self.ptb.process_update(update))
         self.set_status(200)
 
 
@@ -144,9 +183,11 @@ class MetricsHandler(_Base):
         self.finish(metrics.render())
 
 
-def web_app(application: Application, settings: Settings) -> TornadoApp:  # type: ignore[type-arg]
+def web_app(
+    application: Application, settings: Settings, in_hand: InHand  # type: ignore[type-arg]
+) -> TornadoApp:
     """The Tornado app: webhook path, /healthz, /metrics."""
-    args = {"ptb": application, "settings": settings}
+    args = {"ptb": application, "settings": settings, "in_hand": in_hand}
     return TornadoApp([
         (re.escape(webhook_path(settings)), WebhookHandler, args),
         (r"/healthz", HealthHandler, args),
@@ -171,7 +212,8 @@ async def serving(
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    server = HTTPServer(web_app(application, settings), xheaders=True)
+    in_hand = InHand()
+    server = HTTPServer(web_app(application, settings, in_hand), xheaders=True)
     server.add_sockets(sockets or bind_sockets(settings.port, settings.webhook_listen))
     await application.bot.set_webhook(
         url=settings.webhook_url or "", secret_token=settings.webhook_secret,
@@ -181,7 +223,10 @@ async def serving(
     try:
         yield
     finally:
-        server.stop()  # no new updates; the ones queued are handled by stop()
+        server.stop()  # no new updates
+        if not await in_hand.finished(SHUTDOWN_GRACE_SECONDS):
+            log.warning("stopping with %d updates still in hand (Telegram will resend them)",
+                        in_hand.count)
         await application.stop()
         if application.post_shutdown:
             await application.post_shutdown(application)

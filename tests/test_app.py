@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import RecoveryBot
+from bot.engine.messages import Inbound
 from bot.storage.models import Conversation, Person as PersonRow
 from tests.helpers import Person, onboard
 
@@ -204,6 +205,35 @@ async def test_a_second_worker_continues_the_same_conversation(
     async with core.db.session() as session:
         conv = (await session.execute(select(Conversation))).scalar_one()
         assert conv.data["frames"][0]["state"] == "reason"
+
+
+async def test_a_redelivered_update_is_answered_once(
+    core: RecoveryBot, settings, database, clock  # type: ignore[no-untyped-def]
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    name = Inbound(sam.key, clock.now(), text="Sam", update_id=1001)
+    assert [r.template for r in await core.handle(name)] == [
+        "onboarding/reflect_name", "onboarding/ask_reason"]
+    assert await core.handle(name) == []  # Telegram sent it again: no second answer
+    # The same update reaching two workers at the same moment is handled by one of them.
+    other_db = type(database)(database.url.render_as_string(hide_password=False),
+                              schema=database.schema)
+    other = await RecoveryBot.create(settings, clock=clock, db=other_db, migrate=False)
+    try:
+        reason = Inbound(sam.key, clock.now(), text="My kids", update_id=1002)
+        answers = await asyncio.gather(core.handle(reason), other.handle(reason))
+    finally:
+        await other_db.dispose()
+    assert sorted(len(a) for a in answers)[0] == 0
+    asked = max(answers, key=len)[-1]
+    assert asked.template == "onboarding/ask_pathway"
+    row = await profile(core, sam.key)
+    assert (row.preferred_name, row.reason) == ("Sam", "My kids")
+    # A new update goes on from where the person is.
+    await sam.press_data(next(b.data for b in asked.buttons if b.label == "Stopping"))
+    assert sam.templates[-1] == "onboarding/ask_country"
 
 
 async def test_what_people_type_is_encrypted_at_rest(core: RecoveryBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import aiohttp
 from tornado.netutil import bind_sockets
 
+from bot import metrics
 from bot.app import RecoveryBot
 from bot.channels.telegram import build_application
 from bot.config import Settings
@@ -41,6 +43,20 @@ async def test_webhook_serves_people_health_and_metrics(
             await sam.press_label("That's okay with me")
             [asked] = await sam.wait_reply()
 
+            # Telegram never hears our answer to the name, so it posts the update again:
+            # it is recognised and not answered twice.
+            redelivered = metrics.registry.get_sample_value(
+                "recovery_bot_updates_redelivered_total")
+            fake.lose_webhook_answers(1)
+            await sam.send("Sam")
+            await sam.wait_reply()
+            async with asyncio.timeout(5):
+                while fake.updates.pending_count:
+                    await asyncio.sleep(0.01)
+            assert fake.updates.webhook is not None
+            assert fake.updates.webhook.last_error_message == (
+                "Connection failed: the answer was lost")
+
             # Forged posts (no secret, wrong secret) are refused and reach nobody.
             update = {"update_id": 999999, "message": {
                 "message_id": 1, "date": 0, "chat": {"id": 4242, "type": "private"},
@@ -61,9 +77,11 @@ async def test_webhook_serves_people_health_and_metrics(
             assert handled and float(handled[0].split()[-1]) >= 2
             assert "recovery_bot_handler_seconds_bucket" in body
             assert "recovery_bot_handoffs_waiting 0.0" in body
+            assert f"recovery_bot_updates_redelivered_total {redelivered + 1}" in body
             assert "4242" not in body and "Sam" not in body
-    # Only the two genuine updates were answered; the forged /delete reached nobody.
-    assert len([m for m in fake.sent if m.chat_id == 4242]) == 3  # hello + consent, name
+    # Only the genuine updates were answered, each once; the forged /delete reached nobody.
+    sent = [m.text for m in fake.sent if m.chat_id == 4242]
+    assert len(sent) == 4, sent  # hello + consent, name question, "Sam" answered once
 
 
 def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:

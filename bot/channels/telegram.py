@@ -120,21 +120,22 @@ def to_inbound(update: Update, now: Any) -> Inbound | None:
     user = update.effective_user
     if user is None:
         return None
-    key = telegram_key(user.id)
+    key, update_id = telegram_key(user.id), update.update_id
     if update.callback_query is not None:
-        return Inbound(key, now, InboundKind.BUTTON, button=update.callback_query.data or "")
+        return Inbound(key, now, InboundKind.BUTTON, button=update.callback_query.data or "",
+                       update_id=update_id)
     if update.edited_message is not None:
-        return Inbound(key, now, InboundKind.EDITED)
+        return Inbound(key, now, InboundKind.EDITED, update_id=update_id)
     message = update.message
     if message is None:
         return None
     if message.text is not None:
-        return Inbound(key, now, InboundKind.TEXT, text=message.text)
+        return Inbound(key, now, InboundKind.TEXT, text=message.text, update_id=update_id)
     for kind in MEDIA_KINDS:
         if getattr(message, kind, None):
-            return Inbound(key, now, InboundKind.UNSUPPORTED, media=kind)
+            return Inbound(key, now, InboundKind.UNSUPPORTED, media=kind, update_id=update_id)
     if message.caption is not None:
-        return Inbound(key, now, InboundKind.UNSUPPORTED, media="file")
+        return Inbound(key, now, InboundKind.UNSUPPORTED, media="file", update_id=update_id)
     return None  # service messages (joins, pins...) need no reply
 
 

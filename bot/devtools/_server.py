@@ -174,6 +174,10 @@ class FakeTelegram:
         fault = _Fault(status, description, retry_after)
         self._faults.setdefault(method.lower(), deque()).extend([fault] * count)
 
+    def lose_webhook_answers(self, count: int = 1) -> None:
+        """The webhook's next ``count`` 2xx answers are lost: those updates are posted again."""
+        self.updates.lose_webhook_answers(count)
+
     def delay_next(self, method: str, seconds: float, count: int = 1) -> None:
         """Holds the next ``count`` calls of ``method`` for ``seconds`` before answering.
 

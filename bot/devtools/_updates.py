@@ -3,6 +3,11 @@
 Updates wait in :class:`UpdateQueue` until the bot confirms them (a ``getUpdates`` with a higher
 ``offset``) or, when a webhook is set, until the webhook answers 2xx. As on Telegram, the two
 modes exclude each other: ``getUpdates`` answers 409 Conflict while a webhook is set.
+
+Webhook delivery follows Telegram's Bot API server (its ``WebhookActor``): updates wait in one
+queue per chat, up to ``max_connections`` chats are in flight at once, and a chat's next
+update is posted only after the webhook answered 2xx to the one before. A failed post is
+retried after a growing delay, so the same update can arrive more than once.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import time
+from collections import deque
 from dataclasses import dataclass
 
 import aiohttp
@@ -52,8 +58,10 @@ class UpdateQueue:
         self._poll_generation = 0
         self._closed = False
         self.webhook: Webhook | None = None
-        self._webhook_queue: asyncio.Queue[JSON] = asyncio.Queue()
-        self._in_flight: dict[int, JSON] = {}
+        # Per-chat queues (the head of each is sent or in flight) and the chats ready to send.
+        self._chat_queues: dict[object, deque[JSON]] = {}
+        self._ready: asyncio.Queue[object] = asyncio.Queue()
+        self._answers_to_lose = 0
         self._workers: list[asyncio.Task[None]] = []
         self._session: aiohttp.ClientSession | None = None
 
@@ -64,7 +72,7 @@ class UpdateQueue:
         if not self._is_allowed(update):
             return update
         if self.webhook is not None:
-            self._webhook_queue.put_nowait(update)
+            self._queue_for_webhook(update)
         else:
             self._pending.append(update)
             self._wake()
@@ -73,7 +81,22 @@ class UpdateQueue:
     @property
     def pending_count(self) -> int:
         """Updates not yet confirmed (polling) or not yet delivered (webhook)."""
-        return len(self._pending) + self._webhook_queue.qsize() + len(self._in_flight)
+        return len(self._pending) + sum(len(q) for q in self._chat_queues.values())
+
+    def lose_webhook_answers(self, count: int = 1) -> None:
+        """Treats the webhook's next ``count`` 2xx answers as lost on the way back.
+
+        The bot handled the update but Telegram never heard so (a timeout, a dropped
+        connection), so the same update is posted again, as Telegram does.
+        """
+        self._answers_to_lose += count
+
+    def _queue_for_webhook(self, update: JSON) -> None:
+        key = _queue_key(update)
+        queue = self._chat_queues.setdefault(key, deque())
+        queue.append(update)
+        if len(queue) == 1:
+            self._ready.put_nowait(key)
 
     def _is_allowed(self, update: JSON) -> bool:
         kind = update_kind(update)
@@ -135,7 +158,7 @@ class UpdateQueue:
         self.webhook = webhook
         self._wake()  # a long poll in progress ends now
         for update in self._pending:
-            self._webhook_queue.put_nowait(update)
+            self._queue_for_webhook(update)
         self._pending = []
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=webhook.max_connections)
@@ -154,10 +177,9 @@ class UpdateQueue:
         if self._session is not None:
             await self._session.close()
             self._session = None
-        undelivered = list(self._in_flight.values())
-        while not self._webhook_queue.empty():
-            undelivered.append(self._webhook_queue.get_nowait())
-        self._in_flight.clear()
+        undelivered = [update for queue in self._chat_queues.values() for update in queue]
+        self._chat_queues.clear()
+        self._ready = asyncio.Queue()
         self._pending = sorted(self._pending + undelivered, key=lambda u: int(u["update_id"]))
         if drop_pending_updates:
             self._pending = []
@@ -165,10 +187,14 @@ class UpdateQueue:
 
     async def _deliver_forever(self, webhook: Webhook) -> None:
         while True:
-            update = await self._webhook_queue.get()
-            self._in_flight[update["update_id"]] = update
-            await self._deliver(webhook, update)
-            del self._in_flight[update["update_id"]]
+            key = await self._ready.get()
+            queue = self._chat_queues[key]
+            await self._deliver(webhook, queue[0])
+            queue.popleft()
+            if queue:
+                self._ready.put_nowait(key)
+            else:
+                del self._chat_queues[key]
 
     async def _deliver(self, webhook: Webhook, update: JSON) -> None:
         """POSTs one update until the webhook accepts it, noting errors as Telegram does."""
@@ -181,9 +207,13 @@ class UpdateQueue:
                 async with self._session.post(
                     webhook.url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(60)
                 ) as response:
-                    if 200 <= response.status < 300:
+                    if 200 <= response.status < 300 and self._answers_to_lose > 0:
+                        self._answers_to_lose -= 1
+                        error = "Connection failed: the answer was lost"
+                    elif 200 <= response.status < 300:
                         return
-                    error = f"Wrong response from the webhook: {response.status} {response.reason}"
+                    else:
+                            error = f"Wrong response from the webhook: {response.status} {response.reason}"
             except (TimeoutError, aiohttp.ClientError) as exc:
                 error = f"Connection failed: {exc.__class__.__name__}"
             webhook.last_error_date = int(time.time())
@@ -212,3 +242,16 @@ class UpdateQueue:
         self._closed = True
         self._wake()
         await self.delete_webhook(drop_pending_updates=False)
+
+
+def _queue_key(update: JSON) -> object:
+    """The queue an update waits in: its chat's (as Telegram does), or one of its own."""
+    body = update.get(update_kind(update))
+    if isinstance(body, dict):
+        chat = body.get("chat") or (body.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return ("chat", chat["id"])
+        sender = body.get("from") or body.get("user")
+        if isinstance(sender, dict) and "id" in sender:
+            return ("user", sender["id"])
+    return ("update", update["update_id"])

@@ -37,6 +37,8 @@ class Inbound:
         text: the text typed (commands included), if any.
         button: the opaque data of a pressed button, if any.
         media: for UNSUPPORTED, what it was ("sticker", "photo", ...), for a kind reply.
+        update_id: the channel's id for this delivery (Telegram's ``update_id``), if it has
+            one: the same id arriving again is a redelivery and is not handled twice.
     """
 
     user_key: str
@@ -45,6 +47,7 @@ class Inbound:
     text: str | None = None
     button: str | None = None
     media: str | None = None
+    update_id: int | None = None
 
 
 def clean_text(text: str) -> str:

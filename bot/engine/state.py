@@ -7,6 +7,10 @@ from datetime import time
 from typing import Any
 
 RESUME_STATE = "__resume__"
+#: How many of a person's latest update ids are remembered to recognise a redelivery.
+#: Telegram sends one chat's next update only after the last was answered, so a redelivery
+#: is always of one of the newest few.
+HANDLED_MEMORY = 32
 
 
 def to_json_value(value: Any) -> Any:
@@ -43,11 +47,13 @@ class ConversationState:
 
     `seq` numbers each question asked; buttons carry it so a press on an old question's
     button is recognised as stale rather than taken as an answer to the current one.
+    `handled` holds the ids of the person's latest updates, newest last (see `first_time`).
     """
 
     frames: list[Frame] = field(default_factory=list)
     paused: dict[str, Frame] = field(default_factory=dict)
     seq: int = 0
+    handled: list[int] = field(default_factory=list)
 
     @property
     def current(self) -> Frame | None:
@@ -58,6 +64,7 @@ class ConversationState:
             "frames": [asdict(frame) for frame in self.frames],
             "paused": {name: asdict(frame) for name, frame in self.paused.items()},
             "seq": self.seq,
+            "handled": self.handled,
         }
 
     @classmethod
@@ -67,4 +74,12 @@ class ConversationState:
             frames=[Frame.from_dict(item) for item in data.get("frames") or []],
             paused={k: Frame.from_dict(v) for k, v in (data.get("paused") or {}).items()},
             seq=int(data.get("seq", 0)),
+            handled=[int(n) for n in data.get("handled") or []],
         )
+
+    def first_time(self, update_id: int) -> bool:
+        """Remember `update_id`; False when it was handled before (a redelivered update)."""
+        if update_id in self.handled:
+            return False
+        self.handled = [*self.handled[-(HANDLED_MEMORY - 1):], update_id]
+        return True

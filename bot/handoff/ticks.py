@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +30,7 @@ from bot.handoff.views import (
 )
 from bot.hooks import StopFn, hooks
 from bot.safety.referrals import ReferralDataError, load_directory
+from bot.scheduling.service import every, nothing_to_stop
 from bot.storage.models import Person
 
 if TYPE_CHECKING:
@@ -167,12 +167,6 @@ async def start_handoff_ticks(app: RecoveryBot, transport: Transport) -> StopFn:
         except Exception as exc:  # noqa: BLE001 - keep ticking; the next tick retries
             log.error("handoff tick failed: %s", type(exc).__name__)
 
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(tick, "interval", seconds=app.settings.scheduler_tick_seconds,
-                      max_instances=1, coalesce=True, id="handoff-tick")
-    scheduler.start()
-
-    async def stop() -> None:
-        scheduler.shutdown(wait=False)
-
-    return stop
+    if app.settings.scheduler_tick_seconds <= 0:
+        return nothing_to_stop
+    return every(app.settings.scheduler_tick_seconds, tick, "handoff-tick", start_now=False)

@@ -1,4 +1,4 @@
-"""The one background job: every SCHEDULER_TICK_SECONDS, send what is due.
+"""The nudge job: every SCHEDULER_TICK_SECONDS, send what is due; and `every`, which runs it.
 
 Started as a `@hooks.service` when a channel is ready (Telegram or the console). The job
 holds no per-person state: everything it needs is in the `nudges` table, so a restart, or a
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -28,33 +29,23 @@ JOB_ID = "dispatch-due-nudges"
 STOP_WAIT_SECONDS = 30.0  # how long stopping waits for a tick in progress to finish
 
 
-@hooks.service
-async def start_nudge_dispatcher(app: RecoveryBot, transport: Transport) -> StopFn:
-    """Starts the APScheduler job that ticks `dispatch_due`; returns its stop function."""
-    tick_seconds = app.settings.scheduler_tick_seconds
+def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, *,
+          start_now: bool = True) -> StopFn:
+    """Run `job` every `seconds` (never two at once; the first now, or after `seconds` if not
+    `start_now`); returns its stop function.
+
+    Stopping lets a run in progress finish (up to STOP_WAIT_SECONDS), so nothing is cut off
+    halfway through a send or a transaction.
+    """
     running = asyncio.Lock()
 
-    async def tick() -> None:
+    async def run() -> None:
         async with running:
-            try:
-                stats = await dispatch_due(app, transport, app.clock.now())
-            except Exception as exc:  # noqa: BLE001 - the next tick tries again
-                log.error("nudge dispatch failed: %s", where_it_failed(exc))
-                return
-            if stats.claimed:
-                log.info("nudges: %s", stats)
-
-    if tick_seconds <= 0:
-        async def nothing_to_stop() -> None:
-            return None
-
-        return nothing_to_stop
+            await job()
 
     scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(
-        tick, "interval", seconds=tick_seconds, id=JOB_ID, max_instances=1, coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
+    scheduler.add_job(run, "interval", seconds=seconds, id=job_id, max_instances=1,
+                      coalesce=True, **({"next_run_time": datetime.now(UTC)} if start_now else {}))
     scheduler.start()
 
     async def stop() -> None:
@@ -63,6 +54,28 @@ async def start_nudge_dispatcher(app: RecoveryBot, transport: Transport) -> Stop
             await asyncio.wait_for(running.acquire(), STOP_WAIT_SECONDS)
             running.release()
         except TimeoutError:
-            log.warning("a nudge dispatch was still running at shutdown")
+            log.warning("%s was still running at shutdown", job_id)
 
     return stop
+
+
+async def nothing_to_stop() -> None:
+    """The stop function of a service that is switched off."""
+
+
+@hooks.service
+async def start_nudge_dispatcher(app: RecoveryBot, transport: Transport) -> StopFn:
+    """Starts the APScheduler job that ticks `dispatch_due`; returns its stop function."""
+
+    async def tick() -> None:
+        try:
+            stats = await dispatch_due(app, transport, app.clock.now())
+        except Exception as exc:  # noqa: BLE001 - the next tick tries again
+            log.error("nudge dispatch failed: %s", where_it_failed(exc))
+            return
+        if stats.claimed:
+            log.info("nudges: %s", stats)
+
+    if app.settings.scheduler_tick_seconds <= 0:
+        return nothing_to_stop
+    return every(app.settings.scheduler_tick_seconds, tick, JOB_ID)

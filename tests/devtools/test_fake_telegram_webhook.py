@@ -107,3 +107,69 @@ async def test_ptb_webhook_mode_round_trip(fake: FakeTelegram, free_port: int) -
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+class SlowReceiver:
+    """A webhook endpoint that takes its time over each post and notes overlaps per chat."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[int, str]] = []
+        self.busy: set[int] = set()
+        self.overlaps = 0
+        self.most_at_once = 0
+
+    async def handle(self, request: web.Request) -> web.Response:
+        update = await request.json()
+        chat = update["message"]["chat"]["id"]
+        if chat in self.busy:
+            self.overlaps += 1
+        self.busy.add(chat)
+        self.most_at_once = max(self.most_at_once, len(self.busy))
+        await asyncio.sleep(0.02)
+        self.order.append((chat, update["message"]["text"]))
+        self.busy.discard(chat)
+        return web.Response()
+
+
+async def test_a_chat_gets_its_next_update_only_after_the_last_was_answered(
+    fake: FakeTelegram,
+) -> None:
+    target = SlowReceiver()
+    app = web.Application()
+    app.router.add_post("/hook", target.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        bot = ApplicationBuilder().token(fake.token).base_url(fake.base_url).build().bot
+        async with bot:
+            await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/hook")
+            users = [fake.user(n) for n in range(1, 6)]
+            for i in range(4):
+                for user in users:
+                    await user.send(f"message {i}")
+            async with asyncio.timeout(10):
+                while len(target.order) < 20:
+                    await asyncio.sleep(0.01)
+    finally:
+        await runner.cleanup()
+    assert target.overlaps == 0  # never two of one chat's updates at once...
+    assert target.most_at_once > 1  # ...while different chats are served side by side
+    for user in users:
+        mine = [text for chat, text in target.order if chat == user.id]
+        assert mine == [f"message {i}" for i in range(4)]
+
+
+async def test_an_update_whose_answer_was_lost_is_posted_again(
+    fake: FakeTelegram, receiver: Receiver
+) -> None:
+    bot = ApplicationBuilder().token(fake.token).base_url(fake.base_url).build().bot
+    async with bot:
+        await bot.set_webhook(receiver.url)
+        fake.lose_webhook_answers(1)
+        await fake.user(1).send("once")
+        await fake.user(1).send("twice")
+        received = [await asyncio.wait_for(receiver.received.get(), 2) for _ in range(3)]
+    ids = [update["update_id"] for _, update in received]
+    assert ids[0] == ids[1] != ids[2]  # the first came again, before the second
+    assert [u["message"]["text"] for _, u in received] == ["once", "once", "twice"]  # type: ignore[index]

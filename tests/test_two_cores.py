@@ -1,7 +1,9 @@
-"""Two bot processes on one database serving hundreds of people at once.
+"""Two bot cores on one database serving hundreds of people at once, in one process.
 
-Each core has its own engine and connection pool, as two processes do; every message of
+Each core has its own engine and connection pool, as two workers do; every message of
 every person goes to whichever core a coin toss picks, and everyone talks at the same time.
+Runs on SQLite too; tests/test_two_webhook_processes.py does the same with two real
+processes in webhook mode behind a load balancer (PostgreSQL).
 Each person's answers must land in their own profile in the order they gave them, each
 message must be answered exactly once, and every conversation must end where it should.
 """

@@ -26,6 +26,9 @@ from bot.engine.messages import Button, Inbound, InboundKind, Outbound, cleaned
 from bot.engine.render import Renderer, code_template
 from bot.engine.state import RESUME_STATE, ConversationState, Frame, to_json_value
 
+#: In a resume offer's frame: the flow was under way right now (not paused earlier).
+RUNNING_FACT = "__running__"
+
 log = logging.getLogger(__name__)
 
 MAX_AUTO_STEPS = 40  # guards against a cycle of input-less states
@@ -506,11 +509,17 @@ class _Run:
         """A command started `name`: offer to continue a paused run, else start fresh."""
         flow = self.flows[name]
         self.drop_closing_frame()
+        running = next((f for f in self.conv.frames if f.flow == name), None)
         self.conv.frames = [f for f in self.conv.frames if f.flow != name]
+        if (running is not None and flow.resumable and running.state != RESUME_STATE
+                and (running.answers or running.history)):
+            # /plan in the middle of the plan: answers given so far are not thrown away.
+            self.conv.paused[name] = running
         paused = self.conv.paused.get(name)
         if paused is not None and flow.resumable and paused.state in flow.states:
             self.conv.frames.append(
-                Frame(flow=name, state=RESUME_STATE, answers=paused.answers, facts=paused.facts,
+                Frame(flow=name, state=RESUME_STATE, answers=paused.answers,
+                      facts={**paused.facts, RUNNING_FACT: running is not None},
                       history=paused.history + [paused.state])
             )
             self.conv.seq += 1
@@ -576,7 +585,9 @@ class _Run:
         )
         if frame.state == RESUME_STATE:
             title = self.engine.renderer.render(self.flows[frame.flow].title, await self.context())
-            await self.say(T["resume_offer"], {"flow_title": title}, buttons=buttons)
+            running = bool(frame.facts.get(RUNNING_FACT))
+            await self.say(T["resume_offer"], {"flow_title": title, "running": running},
+                           buttons=buttons)
             return
         state = self.flows[frame.flow].state(frame.state)
         assert state.prompt is not None

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handoff.coach_left import schedule_coach_left
 from bot.handoff.models import CLAIMED, WAITING, Coach, CoachInvite, Handoff
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -148,16 +149,18 @@ async def list_coaches(session: AsyncSession) -> list[CoachSummary]:
 
 
 async def remove_coach(session: AsyncSession, coach_id: int, now: datetime) -> bool:
-    """Remove a coach; a chat they hold goes back to the queue (coaches are told again)."""
+    """Remove a coach; a chat they hold goes back to the queue (coaches are told again, and
+    the person is told their coach had to leave)."""
     coach = await session.get(Coach, coach_id)
     if coach is None or coach.removed_at is not None:
         return False
     coach.removed_at, coach.on_duty = now, False
-    await session.execute(
-        update(Handoff)
-        .where(Handoff.coach_id == coach_id, Handoff.status == CLAIMED)
-        .values(status=WAITING, coach_id=None, claimed_at=None, alerted_at=None,
-                timeout_noticed_at=None, queued_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    held = (await session.execute(
+        select(Handoff).where(Handoff.coach_id == coach_id, Handoff.status == CLAIMED)
+        .with_for_update()
+    )).scalars().all()
+    for handoff in held:
+        handoff.status, handoff.coach_id, handoff.claimed_at = WAITING, None, None
+        handoff.alerted_at, handoff.timeout_noticed_at, handoff.queued_at = None, None, now
+        await schedule_coach_left(session, handoff, now)
     return True

@@ -83,11 +83,12 @@ async def _alerts(app: RecoveryBot, session: AsyncSession, handoff: Handoff, tem
     return [Delivery(key, out) for key in keys]
 
 
-def _crisis_lines(country: str, default: str) -> dict[str, Any]:
+def crisis_lines(country: str, default: str) -> dict[str, Any]:
+    """The country's crisis lines and emergency number, as template context."""
     try:
         directory = load_directory(country, default=default)
     except ReferralDataError:
-        log.error("the referral directory could not be loaded for a timeout notice")
+        log.error("the referral directory could not be loaded for a handoff notice")
         return {"lines": [], "emergency": None, "country_name": None}
     lines = [{"name": entry.name, "phone": entry.contact.phone,
               "phone_option": entry.contact.phone_option,
@@ -107,7 +108,7 @@ async def _timeout_notice(app: RecoveryBot, session: AsyncSession, handoff: Hand
     context = handoff_context(handoff, now)
     context.update(timeout_minutes=settings.handoff_claim_timeout_minutes)
     context.update(hours_context(settings, now, person.timezone))
-    context.update(_crisis_lines(person.country or settings.default_country,
+    context.update(crisis_lines(person.country or settings.default_country,
                                  settings.default_country))
     key = await user_key_of(session, handoff.person_id)
     return Delivery(key, render_outbound(app, TIMEOUT, context))

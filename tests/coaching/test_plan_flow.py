@@ -202,3 +202,27 @@ async def test_skipping_everything_saves_nothing(core: RecoveryBot) -> None:
     async with core.db.session() as session:
         assert (await session.execute(select(PlanVersion))).first() is None
         assert await current_plan_steps(session, pid) == []
+
+
+async def test_plan_again_in_the_middle_of_the_plan_keeps_what_was_written(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/plan")
+    await sam.press("Let's dive in")
+    await sam.say("Fewer drinks on weeknights")
+    await sam.press("6")
+    asked = sam.templates[-1]
+    await sam.say("/plan")  # typed again, as people do, halfway through
+    assert sam.templates == ["system/resume_offer"]
+    assert "part of the way through" in sam.text and "right now" in sam.text
+    await sam.press("Carry on where I was")
+    assert sam.templates[-1] == asked
+    await sam.say("I sleep better")
+    assert "I sleep better" in sam.text
+    # Starting again is still there for whoever wants it.
+    await sam.say("/plan")
+    await sam.press("Start again")
+    assert sam.templates[-1] == "plan/invite"

@@ -14,10 +14,13 @@ from sqlalchemy import select
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
+from bot.handoff.coaches import remove_coach
 from bot.handoff.models import Coach, Handoff, HandoffAudit, HandoffMessage
+from bot.scheduling.dispatcher import dispatch_due
 from bot.handoff.signing import sign
 from tests.handoff.support import invite, join_as_coach, sent_to, tick_messages
 from tests.helpers import Person, onboard
+from tests.scheduling.nudge_helpers import CollectingTransport
 
 
 async def rows(core: RecoveryBot, model: type) -> list:  # type: ignore[type-arg]
@@ -292,3 +295,60 @@ async def test_non_coach_end_with_nothing_open(core: RecoveryBot) -> None:
     sam = Person(core, "sam")
     await sam.say("/end")
     assert sam.templates == ["handoff/nothing_to_end"]
+
+
+async def test_a_removed_coach_s_person_is_told_and_queued_again(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
+    alex = await join_as_coach(core, "alex", "Alex")
+    sam = Person(core, "sam")
+    await onboard(sam, name="Sam")
+    await ask_for_coach(sam)
+    [(_, alert)] = await tick_messages(core)
+    await alex.press_data(alert.buttons[0].data)
+    [coach] = await rows(core, Coach)
+
+    # The operator runs `recovery-bot coach remove` (another process, no Telegram).
+    async with core.db.session() as session:
+        assert await remove_coach(session, coach.id, clock.now())
+    [handoff] = await rows(core, Handoff)
+    assert (handoff.status, handoff.coach_id) == ("waiting", None)
+
+    # The running bot's dispatcher tells Sam, once.
+    transport = CollectingTransport()
+    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    [(to, notice)] = transport.sent
+    assert to == sam.key and notice.template == "handoff/coach_left"
+    assert "has had to step away" in notice.text and "#1" in notice.text
+    assert "If you're in danger right now, call" in notice.text  # the country's number
+    clock.advance(timedelta(minutes=1))
+    assert (await dispatch_due(core, transport, clock.now())).sent == 0
+
+    # Sam's messages no longer go to Alex, and the next coach can pick the chat up.
+    await sam.say("hello?")
+    assert all(reply.to != alex.key for reply in sam.last)
+    robin = await join_as_coach(core, "robin", "Robin")
+    [(to, again)] = await tick_messages(core)
+    assert to == robin.key
+    await robin.press_data(again.buttons[0].data)
+    assert robin.templates[0] == "coach/claimed"
+
+
+async def test_no_coach_left_notice_once_another_coach_has_the_chat(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
+    alex = await join_as_coach(core, "alex", "Alex")
+    robin = await join_as_coach(core, "robin", "Robin")
+    sam = Person(core, "sam")
+    await onboard(sam, name="Sam")
+    await ask_for_coach(sam)
+    alerts = dict(await tick_messages(core))
+    await alex.press_data(alerts[alex.key].buttons[0].data)
+    alex_row = next(c for c in await rows(core, Coach) if c.display_name == "Alex")
+    async with core.db.session() as session:
+        await remove_coach(session, alex_row.id, clock.now())
+    [(to, again)] = [m for m in await tick_messages(core) if m[0] == robin.key]
+    await robin.press_data(again.buttons[0].data)  # Robin is quicker than the dispatcher
+    transport = CollectingTransport()
+    await dispatch_due(core, transport, clock.now())
+    assert transport.sent == []  # Robin's own hello said enough

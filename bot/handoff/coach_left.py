@@ -1,0 +1,66 @@
+"""Telling a person their coach was removed mid-chat: the `coach_left` nudge kind.
+
+`recovery-bot coach remove` runs in its own process, which can't reach Telegram. It puts the
+chat back in the queue and writes a one-off nudge due at once; the running bot's dispatcher
+sends it within a tick, once, like any nudge. If another coach has picked the chat up by
+then, that coach's own hello says enough and the notice is dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine.messages import Outbound
+from bot.engine.render import code_template
+from bot.handoff.models import WAITING, Handoff
+from bot.handoff.ticks import crisis_lines
+from bot.handoff.views import handoff_context, render_outbound
+from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.scheduling.models import SCHEDULED, Nudge
+from bot.storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.app import RecoveryBot
+
+COACH_LEFT = "coach_left"
+COACH_LEFT_TEMPLATE = code_template("handoff/coach_left")
+# After downtime the notice still helps for a while; the person stays in the queue anyway.
+COACH_LEFT_GRACE = timedelta(hours=12)
+
+
+async def schedule_coach_left(session: AsyncSession, handoff: Handoff, now: datetime) -> None:
+    """The person in `handoff` is told, at once, that their coach had to leave."""
+    ref = str(handoff.id)
+    row = (await session.execute(select(Nudge).where(
+        Nudge.person_id == handoff.person_id, Nudge.kind == COACH_LEFT, Nudge.ref == ref,
+    ))).scalar_one_or_none()
+    if row is None:
+        row = Nudge(person_id=handoff.person_id, kind=COACH_LEFT, ref=ref, created_at=now)
+        session.add(row)
+    row.status, row.due_at, row.attempts, row.updated_at = SCHEDULED, now, 0, now
+
+
+async def compose_coach_left(app: RecoveryBot, due: DueNudge, now: datetime
+                             ) -> list[Outbound] | None:
+    """The notice, with the person's crisis lines; nothing once another coach has the chat."""
+    async with app.db.session() as session:
+        handoff = await session.get(Handoff, int(due.ref))
+        person = await session.get(Person, due.person_id)
+        if handoff is None or person is None or handoff.status != WAITING:
+            return None
+        settings = app.settings
+        context = handoff_context(handoff, now)
+        context.update(crisis_lines(person.country or settings.default_country,
+                                    settings.default_country))
+    return [render_outbound(app, COACH_LEFT_TEMPLATE, context)]
+
+
+async def _one_off(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
+    return None
+
+
+nudge_kinds.register(NudgeKind(COACH_LEFT, COACH_LEFT_GRACE, compose_coach_left, _one_off))

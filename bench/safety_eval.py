@@ -2,7 +2,9 @@
 
 Run:  .venv/bin/python bench/safety_eval.py [--errors] [--show-heldout-errors]
 
-Prints, for tests/safety/devset.yaml (tuned on) and tests/safety/heldout.yaml (never tuned on):
+Prints, for tests/safety/devset.yaml (tuned on), tests/safety/heldout.yaml (never tuned on) and
+tests/safety/heldout4.yaml (never tuned on; written by someone who had not seen the rules, also
+scored for "met by the crisis response or the concern check's question"):
 per-category precision and recall, overall recall on crisis messages (caught as any crisis),
 the hard-negative false-positive rate, about_other accuracy; then the clinical screen's figures
 and the crisis screen's cost per message in microseconds.
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.safety import CRISIS_CATEGORIES, clinical_screen, crisis_screen  # noqa: E402
+from bot.safety.concern import concern_screen  # noqa: E402
 
 TESTS = ROOT / "tests" / "safety"
 TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
@@ -35,6 +38,24 @@ def _load(name: str, key: str) -> list[dict[str, Any]]:
 
 def _ratio(num: int, den: int) -> str:
     return f"{num / den:.3f} ({num}/{den})" if den else "n/a"
+
+
+def evaluate_met(title: str, messages: list[dict[str, Any]], show_errors: bool) -> None:
+    """How many crisis messages get the crisis response or the check question, and how many
+    hard negatives get the question."""
+    positives = [m for m in messages if m["label"] != "none"]
+    negatives = [m for m in messages if m["label"] == "none"]
+    met = [m for m in positives if crisis_screen(m["text"]) or concern_screen(m["text"])]
+    asked = [m for m in negatives if crisis_screen(m["text"]) or concern_screen(m["text"])]
+    print(f"\n== {title}")
+    print(f"  crisis messages met:       {_ratio(len(met), len(positives))}")
+    print(f"  hard negatives met:        {_ratio(len(asked), len(negatives))}")
+    if show_errors:
+        for m in positives:
+            if m not in met:
+                print(f"  missed {m['label']:<11} {m['text']}")
+        for m in asked:
+            print(f"  asked  {'none':<11} {m['text']}")
 
 
 def evaluate_crisis(title: str, messages: list[dict[str, Any]], show_errors: bool) -> None:
@@ -162,6 +183,11 @@ def main() -> None:
     devset = _load("devset.yaml", "messages")
     evaluate_crisis("crisis devset", devset, args.errors)
     evaluate_crisis("crisis HELD-OUT", _load("heldout.yaml", "messages"), args.show_heldout_errors)
+    heldout4 = _load("heldout4.yaml", "messages")
+    evaluate_crisis("crisis HELD-OUT 4 (written blind to the rules)", heldout4,
+                    args.show_heldout_errors)
+    evaluate_met("HELD-OUT 4, crisis response OR the concern check's question", heldout4,
+                 args.show_heldout_errors)
     evaluate_clinical("clinical devset", _load("clinical_devset.yaml", "messages"), args.errors)
     evaluate_clinical(
         "clinical HELD-OUT", _load("heldout.yaml", "clinical"), args.show_heldout_errors

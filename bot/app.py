@@ -64,9 +64,11 @@ def wiring_modules() -> list[str]:
 def warm_up_safety_screens() -> None:
     """Load and compile the screens' rules (and fail at start-up if their data is broken)."""
     from bot.safety import clinical_screen, crisis_screen
+    from bot.safety.concern import concern_cues
 
     crisis_screen("warming up")
     clinical_screen("warming up")
+    concern_cues()
 
 
 def load_domain_modules() -> None:

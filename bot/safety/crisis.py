@@ -34,6 +34,7 @@ from bot.engine.runtime import Interrupt
 from bot.handoff import alert_coach_of_crisis, open_handoff, speaks_as_coach
 from bot.hooks import SAFETY_FIRST, hooks
 from bot.safety.directory_view import crisis_facts, directory_for
+from bot.safety.concern import CHECK_QUIET_HOURS, UNCLEAR, concern_screen
 from bot.safety.models import SafetyEvent
 from bot.safety.screen import CrisisSignal, crisis_screen
 from bot.scheduling.models import SCHEDULED, Nudge
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 CRISIS_FLOW = "crisis"
 FOLLOWUP_KIND = "safety_followup"
 FOLLOWUP_AFTER = timedelta(hours=1)
+CHECK = "check"  # the safety event (and metric label) of a concern check question
 
 
 @hooks.screen(priority=SAFETY_FIRST)
@@ -55,7 +57,7 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
         return None
     signal = crisis_screen(inbound.text)
     if signal is None:
-        return None
+        return await check_on_concern(inbound.text, deps)
     if await speaks_as_coach(deps.session, deps.person.id):
         return None
     metrics.crisis_screens.labels(signal.category).inc()
@@ -63,6 +65,40 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     return Interrupt(CRISIS_FLOW, {
         "category": signal.category, "rule": signal.rule, "about_other": signal.about_other,
     })
+
+
+async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
+    """An indirect sign (a concern cue): ask whether anyone is in danger, unless asked lately."""
+    cue = concern_screen(text)
+    if cue is None or await speaks_as_coach(deps.session, deps.person.id):
+        return None
+    recent = (await deps.session.execute(
+        select(SafetyEvent.id).where(SafetyEvent.person_id == deps.person.id,
+                                     SafetyEvent.created_at > deps.now - CHECK_QUIET_HOURS)
+        .limit(1)
+    )).first()
+    if recent is not None:
+        return None
+    metrics.crisis_screens.labels(CHECK).inc()
+    deps.session.add(SafetyEvent(person_id=deps.person.id, category=CHECK, rule=cue,
+                                 about_other=False, created_at=deps.now))
+    log.info("a concern cue fired; asking whether anyone is in danger")
+    return Interrupt(CRISIS_FLOW, {"category": UNCLEAR, "rule": cue, "about_other": False})
+
+
+@actions.register("safety.check_answer")
+async def answer_check(call: ActionCall) -> ActionResult:
+    """The answer to "is anyone in danger?": yes opens the crisis response in full."""
+    answer = str(call.value)
+    if answer == "no":
+        return ActionResult()
+    about_other = answer == "someone"
+    signal = CrisisSignal(category="suicide", rule=f"check.{call.facts.get('rule') or ''}"[:64],
+                          about_other=about_other)
+    metrics.crisis_screens.labels(signal.category).inc()
+    await record_crisis(call.deps, signal, "")
+    return ActionResult(facts={"category": signal.category, "about_other": about_other,
+                               "rule": signal.rule})
 
 
 async def record_crisis(deps: Deps, signal: CrisisSignal, text: str) -> None:

@@ -18,7 +18,9 @@ from bot.safety._lexicon import (
     compile_clinical,
     compile_crisis,
     compile_forbidden,
+    compiler_vocab,
 )
+from bot.safety.concern import CUES_FILE, compile_cues, concern_screen
 
 
 def validate_safety_data(directory: Path = SAFETY_DIR) -> list[str]:
@@ -42,6 +44,10 @@ def validate_safety_data(directory: Path = SAFETY_DIR) -> list[str]:
     forbidden_data, read_errors = read_yaml(directory / FORBIDDEN_FILE)
     errors += read_errors
     errors += compile_forbidden(forbidden_data)[1]
+    cues_data, read_errors = read_yaml(directory / CUES_FILE)
+    errors += read_errors
+    cues, compile_errors = compile_cues(cues_data, compiler_vocab(crisis_data))
+    errors += compile_errors
     if errors or directory != SAFETY_DIR:
         return errors
     # Examples run through the public screens, which read the default directory.
@@ -57,6 +63,11 @@ def validate_safety_data(directory: Path = SAFETY_DIR) -> list[str]:
                         f"{CRISIS_FILE}: rule {rule.rule_id!r}: example {example!r} screens as "
                         f"{got}, not {category.name}; fix the rule or the example"
                     )
+    for cue in cues:
+        for example in cue.examples:
+            if concern_screen(example, cues) is None:
+                errors.append(f"{CUES_FILE}: cue {cue.cue_id!r}: example {example!r} is not "
+                              "matched; fix the pattern or the example")
     for rule in clinical.rules:
         for example in rule.examples:
             request = clinical_screen(example)

@@ -108,6 +108,7 @@ NORMALISATION_CASES = {
     "slang.rn": ("shaking rn", "right now"),
     "slang.bf": ("my bf hit me", "my boyfriend"),
     "slang.gf": ("my gf passed out", "my girlfriend"),
+    "slang.dropped_g": ("stopped drinkin tuesday", "stopped drinking tuesday"),
     "slang.cant": ("I cannot breathe", "cant breathe"),
     "slang.dont": ("I do not want to live", "dont want to live"),
 }

@@ -92,3 +92,23 @@ async def test_telegram_crisis_during_a_relay_alerts_the_coach(
     await alex.send("If you feel like you want to kill yourself, please call 116 123 now.")
     [relayed] = await sam.wait_reply()
     assert relayed.text.startswith("Alex (coach): If you feel like")
+
+
+async def test_telegram_an_indirect_sign_brings_the_question_then_the_plan(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    sam = await onboard_sam(telegram)
+    await sam.send("/plan")
+    await sam.wait_reply()
+    await sam.press_label("Let's dive in")
+    [asked] = await sam.wait_reply()
+    await sam.send("been going out to the cliffs a lot lately, just sitting there")
+    [question] = await sam.wait_reply()
+    assert "are you thinking about ending your life" in question.text
+    assert sam.last_buttons() == ["Yes, I'm not safe", "Someone else is in danger",
+                                  "No, I'm safe right now"]
+    await sam.press_label("No, I'm safe right now")
+    [back] = await sam.wait_reply()  # the answer and the plan's question, joined
+    assert "I'm glad you're safe right now" in back.text and "999" in back.text
+    assert asked.text.split("\n")[-1] in back.text
+    assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")] == ["check"]

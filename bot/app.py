@@ -257,8 +257,8 @@ class RecoveryBot:
     ) -> list[Outbound]:
         now = self.clock.now()
         async with self.db.session() as session:
-            person, row = await load_person_and_conversation(session, user_key, now)
-            conv = ConversationState.from_dict(row.data)
+            person, stored = await load_person_and_conversation(session, user_key, now)
+            conv = ConversationState.from_dict(stored.data)
             if inbound is not None and inbound.update_id is not None and not conv.first_time(
                 inbound.update_id
             ):
@@ -285,5 +285,5 @@ class RecoveryBot:
                 assert start is not None
                 out = await self.engine.start_flow(conv, start[0], step_session, start[1])
             if not deps.forgotten:  # after /delete there is no row left to write to
-                store_conversation(row, conv.to_dict(), now)
+                await store_conversation(session, stored, conv.to_dict(), now)
         return out

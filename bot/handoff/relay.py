@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.actions import Say
@@ -95,13 +95,16 @@ async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
 # ---------------------------------------------------------------- relay and buttons
 
 
+# Built once: it runs on nearly every message, and building it costs more than running it.
+_IN_HANDOFF_BUSINESS = select(
+    exists().where(Coach.person_id == bindparam("person_id")),
+    exists().where(Handoff.person_id == bindparam("person_id"), Handoff.status == CLAIMED),
+)
+
+
 async def _in_handoff_business(session: AsyncSession, person_id: int) -> bool:
     """Whether this person is a coach or in a live relay (one query; most people are not)."""
-    query = select(
-        exists().where(Coach.person_id == person_id),
-        exists().where(Handoff.person_id == person_id, Handoff.status == CLAIMED),
-    )
-    row = (await session.execute(query)).one()
+    row = (await session.execute(_IN_HANDOFF_BUSINESS, {"person_id": person_id})).one()
     return bool(row[0] or row[1])
 
 

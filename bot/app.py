@@ -94,6 +94,8 @@ class Deps:
     # The person's columns as they were when the step began (after-step hooks compare).
     person_before: dict[str, Any] = field(default_factory=dict)
     forgotten: bool = False  # the person's data was deleted in this step: store nothing more
+    # Yes/no facts read with the person as the step began (`hooks.person_fact`).
+    facts: Mapping[str, bool] = field(default_factory=dict)
 
 
 def snapshot(person: Person) -> dict[str, Any]:
@@ -257,7 +259,9 @@ class RecoveryBot:
     ) -> list[Outbound]:
         now = self.clock.now()
         async with self.db.session() as session:
-            person, stored = await load_person_and_conversation(session, user_key, now)
+            person, stored, facts = await load_person_and_conversation(
+                session, user_key, now, hooks.person_facts
+            )
             conv = ConversationState.from_dict(stored.data)
             if inbound is not None and inbound.update_id is not None and not conv.first_time(
                 inbound.update_id
@@ -274,7 +278,7 @@ class RecoveryBot:
                 if not person.active:
                     person.active = True
             deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self,
-                        person_before=before)
+                        person_before=before, facts=facts)
             step_session = _PersonSession(deps)
             if inbound is not None:
                 out = await self.engine.step(conv, inbound, step_session)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,13 +51,6 @@ class StoredConversation:
     version: int | None
 
 
-# Built once: building a statement costs more than running it on SQLite.
-_PERSON_AND_CONVERSATION = (
-    select(Person, Conversation.data, Conversation.version)
-    .outerjoin(Conversation, Conversation.person_id == Person.id)
-    .where(Person.user_key == bindparam("user_key"))
-    .with_for_update(of=Person)
-)
 _CONVERSATIONS = Conversation.__table__
 _INSERT_CONVERSATION = insert(_CONVERSATIONS)
 _UPDATE_CONVERSATION = (
@@ -63,22 +58,39 @@ _UPDATE_CONVERSATION = (
     .where(_CONVERSATIONS.c.person_id == bindparam("pid"))
     .where(_CONVERSATIONS.c.version == bindparam("seen_version"))
 )
+FactFn = Callable[[Any], Any]  # the person's id column -> an SQL boolean
+
+
+@functools.lru_cache(maxsize=8)
+def _load_query(facts: tuple[tuple[str, FactFn], ...]) -> Select[Any]:
+    # Built once per set of facts: building a statement costs more than running it.
+    return (
+        select(Person, Conversation.data, Conversation.version,
+               *(fact(Person.id).label(name) for name, fact in facts))
+        .outerjoin(Conversation, Conversation.person_id == Person.id)
+        .where(Person.user_key == bindparam("user_key"))
+        .with_for_update(of=Person)
+    )
 
 
 async def load_person_and_conversation(
-    session: AsyncSession, user_key: str, now: datetime
-) -> tuple[Person, StoredConversation]:
-    """The person (created on first contact) and their conversation, in one query.
+    session: AsyncSession, user_key: str, now: datetime,
+    facts: Mapping[str, FactFn] | None = None,
+) -> tuple[Person, StoredConversation, dict[str, bool]]:
+    """The person (created on first contact), their conversation and `facts` about them,
+    in one query.
 
     The person's row is locked for update (PostgreSQL), which serialises every step for the
     same person across workers; the conversation's version check backs it up on SQLite.
     """
-    found = (await session.execute(_PERSON_AND_CONVERSATION, {"user_key": user_key})).first()
+    query = _load_query(tuple((facts or {}).items()))
+    found = (await session.execute(query, {"user_key": user_key})).first()
     if found is None:
-        person = await get_or_create_person(session, user_key, now)
-        return person, StoredConversation(person.id, {}, None)
-    person, data, version = found
-    return person, StoredConversation(person.id, data or {}, version)
+        await get_or_create_person(session, user_key, now)
+        found = (await session.execute(query, {"user_key": user_key})).one()
+    person, data, version, *answers = found
+    stored = StoredConversation(person.id, data or {}, version)
+    return person, stored, {name: bool(answer) for name, answer in zip(facts or {}, answers)}
 
 
 async def store_conversation(

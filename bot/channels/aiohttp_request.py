@@ -12,11 +12,11 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue  # PTB's "not given" marker
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+#: PTB's "not given" marker type (a `DefaultValue`), found without importing a private module.
+_NOT_GIVEN = type(BaseRequest.DEFAULT_NONE)
 # HTTPXRequest's defaults, in seconds.
 CONNECT_TIMEOUT = READ_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
@@ -53,10 +53,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: float | None | Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: float | None | Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: float | None | Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: float | None | Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """See `BaseRequest.do_request`: (HTTP status, body); TimedOut or NetworkError."""
         if self._session is None:
@@ -82,9 +82,10 @@ class AiohttpRequest(BaseRequest):
         except asyncio.TimeoutError as err:  # aiohttp's timeouts are asyncio.TimeoutError too
             raise TimedOut from err
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            # The type only: some aiohttp messages quote the URL, which holds the bot's token.
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}") from err
 
 
-def _given(value: ODVInput[float], default: float) -> float | None:
+def _given(value: float | None | Any, default: float) -> float | None:
     """The timeout a call asked for (None: no limit), or ours when it left it to us."""
-    return default if isinstance(value, DefaultValue) else value
+    return default if isinstance(value, _NOT_GIVEN) else value

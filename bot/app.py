@@ -96,6 +96,8 @@ class Deps:
     # The person's columns as they were when the step began (after-step hooks compare).
     person_before: dict[str, Any] = field(default_factory=dict)
     forgotten: bool = False  # the person's data was deleted in this step: store nothing more
+    # Yes/no facts read with the person as the step began (`hooks.person_fact`).
+    facts: Mapping[str, bool] = field(default_factory=dict)
 
 
 def snapshot(person: Person) -> dict[str, Any]:
@@ -259,8 +261,10 @@ class RecoveryBot:
     ) -> list[Outbound]:
         now = self.clock.now()
         async with self.db.session() as session:
-            person, row = await load_person_and_conversation(session, user_key, now)
-            conv = ConversationState.from_dict(row.data)
+            person, stored, facts = await load_person_and_conversation(
+                session, user_key, now, hooks.person_facts
+            )
+            conv = ConversationState.from_dict(stored.data)
             if inbound is not None and inbound.update_id is not None and not conv.first_time(
                 inbound.update_id
             ):
@@ -276,7 +280,7 @@ class RecoveryBot:
                 if not person.active:
                     person.active = True
             deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self,
-                        person_before=before)
+                        person_before=before, facts=facts)
             step_session = _PersonSession(deps)
             if inbound is not None:
                 out = await self.engine.step(conv, inbound, step_session)
@@ -287,5 +291,5 @@ class RecoveryBot:
                 assert start is not None
                 out = await self.engine.start_flow(conv, start[0], step_session, start[1])
             if not deps.forgotten:  # after /delete there is no row left to write to
-                store_conversation(row, conv.to_dict(), now)
+                await store_conversation(session, stored, conv.to_dict(), now)
         return out

@@ -6,6 +6,8 @@
   other screen whatever order the packages are imported in.
 * intercepts: run after commands, before flows (e.g. a live coach relay).
 * after_step: run after every step in the same transaction (e.g. bookkeeping).
+* person_facts: yes/no facts read in the same query as the person at the start of every
+  step, so a hook can skip its own query when the answer is no (`deps.facts[name]`).
 * events: `hooks.on("plan.saved")` subscribers, told by `await hooks.emit(...)`.
 * services: started when a channel is ready to send (e.g. the nudge dispatcher); each
   returns a function that stops it.
@@ -31,6 +33,7 @@ AfterStepFn = Callable[[Inbound, ConversationState, "Deps"], Awaitable[None]]
 EventFn = Callable[["Deps"], Awaitable[None]]
 StopFn = Callable[[], Awaitable[None]]
 ServiceFn = Callable[["RecoveryBot", "Transport"], Awaitable[StopFn]]
+PersonFactFn = Callable[[Any], Any]  # the person's id column -> an SQL boolean expression
 
 SAFETY_FIRST = 0
 """Screen priority of the crisis screen: nothing may run before it."""
@@ -47,6 +50,7 @@ class Hooks:
     after_step: list[AfterStepFn] = field(default_factory=list)
     services: list[ServiceFn] = field(default_factory=list)
     events: dict[str, list[EventFn]] = field(default_factory=dict)
+    person_facts: dict[str, PersonFactFn] = field(default_factory=dict)
     _screen_priority: dict[ScreenFn, int] = field(default_factory=dict)
 
     def screen(
@@ -83,6 +87,19 @@ class Hooks:
         self.services.append(fn)
         return fn
 
+    def person_fact(self, name: str) -> Callable[[PersonFactFn], PersonFactFn]:
+        """Decorator: a yes/no fact about the person, loaded with them at every step.
+
+        The function gets the person's id column and returns an SQL boolean (such as an
+        `exists()`); hooks read the answer as `deps.facts[name]`, true or false as of the
+        start of the step, at no extra query.
+        """
+
+        def register(fn: PersonFactFn) -> PersonFactFn:
+            self.person_facts[name] = fn
+            return fn
+
+        return register
 
     def on(self, event: str) -> Callable[[EventFn], EventFn]:
         """Decorator: run the function, in the same transaction, when `event` is emitted

@@ -29,6 +29,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import metrics
 from bot.app import RecoveryBot
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound
 from bot.engine.render import code_template
@@ -44,6 +45,7 @@ MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
     "location", "venue", "contact", "poll", "dice", "game", "story",
 )
+SEND_POOL = 256  # connections for sends, as PTB's default
 NUMERIC_ROW = 6  # scale buttons (0-10) laid out in rows of this many
 
 
@@ -286,6 +288,7 @@ def build_application(
     if settings.telegram_rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     builder = builder.concurrent_updates(settings.telegram_concurrent_updates)
+    builder = builder.request(AiohttpRequest(SEND_POOL)).get_updates_request(AiohttpRequest(1))
 
     state: dict[str, TelegramChannel] = {}
 

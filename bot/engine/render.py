@@ -26,12 +26,15 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
 )
 
 TEMPLATE_SUFFIX = ".j2"
 LABELS_FILE = "_labels.yaml"
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 _CODE_TEMPLATES: set[str] = set()
 
@@ -95,6 +98,7 @@ class Renderer:
             if "{" not in text and "\n" not in text
         }
         self._expressions: dict[str, Any] = {}
+        self._templates: dict[str, Template] = {}
 
     def keys(self) -> frozenset[str]:
         """Every template key that exists."""
@@ -109,14 +113,17 @@ class Renderer:
         static = self._static.get(key)
         if static is not None:
             return static  # a label with no Jinja in it: nothing to render
-        name = key + TEMPLATE_SUFFIX if key in self._files else key
-        try:
-            template = self.env.get_template(name)
-        except TemplateNotFound as exc:
-            raise KeyError(f"template '{key}' does not exist") from exc
-        text = template.render(**(context or {}))
-        text = re.sub(r"[ \t]+\n", "\n", text)
-        return re.sub(r"\n{3,}", "\n\n", text).strip()
+        template = self._templates.get(key)
+        if template is None:
+            name = key + TEMPLATE_SUFFIX if key in self._files else key
+            try:
+                template = self.env.get_template(name)
+            except TemplateNotFound as exc:
+                raise KeyError(f"template '{key}' does not exist") from exc
+            # Loaded once: Jinja's own cache checks the file's mtime on every render.
+            self._templates[key] = template
+        text = _TRAILING_SPACE.sub("\n", template.render(**(context or {})))
+        return _BLANK_LINES.sub("\n\n", text).strip()
 
     def check_expression(self, expression: str) -> str | None:
         """None if `expression` compiles as a Jinja expression, else the error."""

@@ -20,8 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
-from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, exists, or_
 
 from bot.engine.actions import Say
 from bot.engine.inputs import normalise
@@ -95,14 +94,16 @@ async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
 # ---------------------------------------------------------------- relay and buttons
 
 
-async def _in_handoff_business(session: AsyncSession, person_id: int) -> bool:
-    """Whether this person is a coach or in a live relay (one query; most people are not)."""
-    query = select(
+IN_HANDOFF_BUSINESS = "handoff.in_business"
+
+
+@hooks.person_fact(IN_HANDOFF_BUSINESS)
+def _in_handoff_business(person_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A coach, or in a live relay (read with the person: most people are neither)."""
+    return or_(
         exists().where(Coach.person_id == person_id),
         exists().where(Handoff.person_id == person_id, Handoff.status == CLAIMED),
     )
-    row = (await session.execute(query)).one()
-    return bool(row[0] or row[1])
 
 
 @hooks.intercept
@@ -115,8 +116,8 @@ async def handoff_intercept(
     if inbound.kind is not InboundKind.TEXT or not (inbound.text or "").strip():
         return None
     text = (inbound.text or "").strip()
-    if not await _in_handoff_business(deps.session, deps.person.id):
-        return None  # most messages: one cheap query, then on to the flows
+    if not deps.facts.get(IN_HANDOFF_BUSINESS, True):
+        return None  # most messages: on to the flows, at no query of our own
     coach = await coach_store.coach_for(deps.session, deps.person.id)
     if coach is not None:
         held = await q.held_by(deps.session, coach.id)

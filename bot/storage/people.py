@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.storage.models import Conversation, Person
 
@@ -34,47 +38,79 @@ async def get_or_create_person(session: AsyncSession, user_key: str, now: dateti
     return person
 
 
-async def load_conversation(
-    session: AsyncSession, person: Person, now: datetime
-) -> Conversation:
-    """The person's conversation row (created empty on first use), locked for update."""
-    query = select(Conversation).where(Conversation.person_id == person.id).with_for_update()
-    conversation = (await session.execute(query)).scalar_one_or_none()
-    if conversation is None:
-        conversation = Conversation(person_id=person.id, data={}, updated_at=now)
-        session.add(conversation)
-        await session.flush()
-    return conversation
+@dataclass
+class StoredConversation:
+    """A person's conversation as read at the start of a step.
+
+    `version` is None when the person has no conversation row yet (`store_conversation`
+    inserts it); otherwise the write succeeds only if nobody wrote the row since.
+    """
+
+    person_id: int
+    data: dict[str, Any]
+    version: int | None
+
+
+_CONVERSATIONS = Conversation.__table__
+_INSERT_CONVERSATION = insert(_CONVERSATIONS)
+_UPDATE_CONVERSATION = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.person_id == bindparam("pid"))
+    .where(_CONVERSATIONS.c.version == bindparam("seen_version"))
+)
+FactFn = Callable[[Any], Any]  # the person's id column -> an SQL boolean
+
+
+@functools.lru_cache(maxsize=8)
+def _load_query(facts: tuple[tuple[str, FactFn], ...]) -> Select[Any]:
+    # Built once per set of facts: building a statement costs more than running it.
+    return (
+        select(Person, Conversation.data, Conversation.version,
+               *(fact(Person.id).label(name) for name, fact in facts))
+        .outerjoin(Conversation, Conversation.person_id == Person.id)
+        .where(Person.user_key == bindparam("user_key"))
+        .with_for_update(of=Person)
+    )
 
 
 async def load_person_and_conversation(
-    session: AsyncSession, user_key: str, now: datetime
-) -> tuple[Person, Conversation]:
-    """The person and their conversation in one query, both created on first contact.
+    session: AsyncSession, user_key: str, now: datetime,
+    facts: Mapping[str, FactFn] | None = None,
+) -> tuple[Person, StoredConversation, dict[str, bool]]:
+    """The person (created on first contact), their conversation and `facts` about them,
+    in one query.
 
     The person's row is locked for update (PostgreSQL), which serialises every step for the
     same person across workers; the conversation's version check backs it up on SQLite.
     """
-    query = (
-        select(Person, Conversation)
-        .outerjoin(Conversation, Conversation.person_id == Person.id)
-        .where(Person.user_key == user_key)
-        .with_for_update(of=Person)
-    )
-    found = (await session.execute(query)).first()
+    query = _load_query(tuple((facts or {}).items()))
+    found = (await session.execute(query, {"user_key": user_key})).first()
     if found is None:
-        person = await get_or_create_person(session, user_key, now)
-        return person, await load_conversation(session, person, now)
-    person, conversation = found
-    if conversation is None:
-        conversation = await load_conversation(session, person, now)
-    return person, conversation
+        await get_or_create_person(session, user_key, now)
+        found = (await session.execute(query, {"user_key": user_key})).one()
+    person, data, version, *answers = found
+    stored = StoredConversation(person.id, data or {}, version)
+    return person, stored, {name: bool(answer) for name, answer in zip(facts or {}, answers)}
 
 
-def store_conversation(conversation: Conversation, data: dict[str, Any], now: datetime) -> None:
-    """Replace the conversation's state; the version check happens at flush."""
-    conversation.data = data
-    conversation.updated_at = now
+async def store_conversation(
+    session: AsyncSession, stored: StoredConversation, data: dict[str, Any], now: datetime
+) -> None:
+    """Write the conversation's new state, as one statement without the ORM's unit of work.
+
+    Raises StaleDataError when another worker wrote it since it was read (IntegrityError
+    when another worker created it first): the caller runs the step again on fresh data.
+    """
+    connection = await session.connection()
+    if stored.version is None:
+        await connection.execute(_INSERT_CONVERSATION, {
+            "person_id": stored.person_id, "data": data, "version": 1, "updated_at": now})
+        return
+    result = await connection.execute(_UPDATE_CONVERSATION, {
+        "pid": stored.person_id, "seen_version": stored.version,
+        "data": data, "version": stored.version + 1, "updated_at": now})
+    if result.rowcount != 1:
+        raise StaleDataError("the conversation was written by another worker meanwhile")
 
 
 def person_view(person: Person) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bot.engine.render import code_template
 from bot.handoff.models import WAITING, Handoff
 from bot.handoff.ticks import crisis_lines
 from bot.handoff.views import handoff_context, render_outbound
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds, one_off
 from bot.scheduling.models import SCHEDULED, Nudge
 from bot.storage.models import Person
 
@@ -59,8 +59,4 @@ async def compose_coach_left(app: RecoveryBot, due: DueNudge, now: datetime
     return [render_outbound(app, COACH_LEFT_TEMPLATE, context)]
 
 
-async def _one_off(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
-    return None
-
-
-nudge_kinds.register(NudgeKind(COACH_LEFT, COACH_LEFT_GRACE, compose_coach_left, _one_off))
+nudge_kinds.register(NudgeKind(COACH_LEFT, COACH_LEFT_GRACE, compose_coach_left, one_off))

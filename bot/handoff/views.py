@@ -31,6 +31,7 @@ INCLUDED = (
     *(code_template(f"coach/item_{item}") for item in SHARE_ITEMS),
     *(code_template(f"handoff/item_{item}") for item in SHARE_ITEMS),
     code_template("handoff/checkin_line"),
+    code_template("handoff/lines_while_waiting"),  # the timeout and coach-left notices
 )
 
 

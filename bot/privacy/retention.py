@@ -12,7 +12,6 @@ Writing any message moves `last_seen_at` past the warning, which cancels it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from bot.engine.render import code_template
 from bot.hooks import StopFn, hooks
 from bot.privacy.forget import forget_person
 from bot.privacy.models import DELETED_BY_RETENTION, RetentionNotice
+from bot.scheduling.service import every, nothing_to_stop
 from bot.storage.models import Person
 from bot.storage.people import find_person, person_view
 
@@ -116,19 +116,12 @@ async def retention_pass(app: RecoveryBot, transport: Transport, now: datetime) 
 async def start_retention(app: RecoveryBot, transport: Transport) -> StopFn:
     """An hourly retention pass while the channel runs (only when RETENTION_DAYS is set)."""
 
-    async def loop() -> None:
-        while True:
-            try:
-                await retention_pass(app, transport, app.clock.now())
-            except Exception as exc:  # noqa: BLE001 - the next pass tries again
-                log.error("retention pass failed: %s", type(exc).__name__)
-            await asyncio.sleep(PASS_SECONDS)
+    async def run_pass() -> None:
+        try:
+            await retention_pass(app, transport, app.clock.now())
+        except Exception as exc:  # noqa: BLE001 - the next pass tries again
+            log.error("retention pass failed: %s", type(exc).__name__)
 
-    task = asyncio.create_task(loop()) if app.settings.retention_days else None
-
-    async def stop() -> None:
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    return stop
+    if not app.settings.retention_days:
+        return nothing_to_stop
+    return every(PASS_SECONDS, run_pass, "retention-pass")

@@ -19,7 +19,7 @@ from bot.engine.messages import Outbound
 from bot.engine.state import ConversationState
 from bot.handoff import active_relay
 from bot.safety.crisis import CRISIS_FLOW, FOLLOWUP_KIND
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds, one_off
 from bot.storage.models import Conversation, Person
 
 if TYPE_CHECKING:
@@ -57,8 +57,4 @@ async def compose_followup(app: RecoveryBot, due: DueNudge, now: datetime) -> li
     return await app.start_flow_for(due.user_key, FOLLOWUP_FLOW, {"scheduled": True})
 
 
-async def _one_off(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
-    return None
-
-
-nudge_kinds.register(NudgeKind(FOLLOWUP_KIND, FOLLOWUP_GRACE, compose_followup, _one_off))
+nudge_kinds.register(NudgeKind(FOLLOWUP_KIND, FOLLOWUP_GRACE, compose_followup, one_off))

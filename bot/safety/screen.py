@@ -16,6 +16,8 @@ Every rule is data in `resources/safety/`; this module only applies it.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -71,6 +73,13 @@ class ClinicalRequest:
     stopping_risk: bool
 
 
+@functools.lru_cache(maxsize=64)
+def normalised(text: str) -> str:
+    """`text` as the crisis screen and the concern cues read it (each message normalised once)."""
+    lexicon = crisis_lexicon()
+    return normalise(text, lexicon.substitutions, lexicon.substitution_trigger)
+
+
 def crisis_screen(text: str) -> CrisisSignal | None:
     """Screens an inbound message for a crisis.
 
@@ -84,7 +93,7 @@ def crisis_screen(text: str) -> CrisisSignal | None:
         The highest-priority crisis found, or None.
     """
     lexicon = crisis_lexicon()
-    message = normalise(text, lexicon.substitutions, lexicon.substitution_trigger)
+    message = normalised(text)
     if lexicon.prefilter.search(message) is None:
         return None
     clauses = split_clauses(message)

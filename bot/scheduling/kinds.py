@@ -66,6 +66,11 @@ class NudgeKind:
     abandon: AbandonFn | None = None
 
 
+async def one_off(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
+    """`next_due` of a nudge that goes out once."""
+    return None
+
+
 class NudgeKinds:
     """Kind name -> behaviour."""
 

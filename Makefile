@@ -17,9 +17,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/recovery-bot run; else $(BIN)/recovery-bot chat; fi
 
-## Run the whole test suite (SQLite always; PostgreSQL when one answers at TEST_POSTGRES_URL).
-test: $(STAMP)
+## Lint and type-check (ruff, mypy), then validate flows, templates and locales.
+check: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy bot
 	$(BIN)/recovery-bot flows check
+
+## Run every gate: `check`, then the whole test suite (SQLite always; PostgreSQL when one
+## answers at TEST_POSTGRES_URL).
+test: check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chat: $(STAMP)

@@ -40,7 +40,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from bot.app import RecoveryBot  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
@@ -73,7 +73,8 @@ def machine_info() -> dict[str, Any]:
                     break
     except OSError:
         pass
-    return {"cpu_model": model, "logical_cores": os.cpu_count(), "python": platform.python_version()}
+    return {"cpu_model": model, "logical_cores": os.cpu_count(),
+            "python": platform.python_version()}
 
 
 class CountingTransport:
@@ -179,7 +180,7 @@ async def one_size(people: int, backend: str, due: int) -> dict[str, Any]:
             while sent < due:
                 tick += TICK
                 ticks += 1
-                sent += (await dispatch_due(core, transport, tick)).sent
+                sent += (await dispatch_due(core, transport, tick, core.registry.nudge_kinds)).sent
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         finally:
             await drop_schema(db, schema)
@@ -224,7 +225,7 @@ async def burst(backend: str, count: int) -> dict[str, Any]:
                 async with polling(application, poll_interval=0, timeout=1):
                     channel = application.bot_data["channel"]
                     started = time.perf_counter()
-                    stats = await dispatch_due(core, channel, now)
+                    stats = await dispatch_due(core, channel, now, core.registry.nudge_kinds)
                     seconds = time.perf_counter() - started
                     delivered = sum(1 for m in fake.sent if m.method == "sendMessage")
         finally:

@@ -40,7 +40,7 @@ import psutil
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.devtools import FakeTelegram, FakeUser
+from bot.devtools import FakeTelegram, FakeUser  # noqa: E402 - after the path is set
 
 DEFAULT_USERS = 200
 DEFAULT_MESSAGES_PER_USER = 10

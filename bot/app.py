@@ -12,31 +12,32 @@ fresh data, so answers are never lost or interleaved.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import metrics
 from bot.clock import Clock, SystemClock
+from bot.composition import compose
 from bot.config import Settings, configure_encryption
-from bot.engine.actions import Say, actions
+from bot.engine.actions import Say
+from bot.engine.inputs import Vocabulary
 from bot.engine.loader import check_engine
 from bot.engine.messages import Inbound, Outbound
+from bot.engine.render import Renderer
 from bot.engine.runtime import Engine, Interrupt
 from bot.engine.state import ConversationState
 from bot.errors import FlowError
-from bot.hooks import hooks
+from bot.locales import check_locales
+from bot.ports import StepContext, Transport
 from bot.profile import save_profile_field
-from bot.safety.directory_view import own_emergency_number
+from bot.referrals import own_emergency_number
+from bot.registry import Registry
 from bot.storage.db import Database
 from bot.storage.models import Person
 from bot.storage.people import (
@@ -48,17 +49,8 @@ from bot.storage.people import (
 
 log = logging.getLogger(__name__)
 
-# Modules that register actions, hooks or templates when imported; plus every
-# `bot/<package>/wiring.py`, found by `load_domain_modules()`.
-CORE_MODULES = ("bot.profile", "bot.channels.telegram")
 MAX_ATTEMPTS = 6
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
-
-
-def wiring_modules() -> list[str]:
-    """Names of every `bot.<package>.wiring` module, in alphabetical order."""
-    root = Path(__file__).parent
-    return sorted(f"bot.{path.parent.name}.wiring" for path in root.glob("*/wiring.py"))
 
 
 def warm_up_safety_screens() -> None:
@@ -71,35 +63,6 @@ def warm_up_safety_screens() -> None:
     concern_cues()
 
 
-def load_domain_modules() -> None:
-    """Import every domain module so its actions, hooks and templates are registered."""
-    for name in (*CORE_MODULES, *wiring_modules()):
-        importlib.import_module(name)
-
-
-class Transport(Protocol):
-    """A channel that can send to a person outside a reply (nudges, coach relays)."""
-
-    async def send_to(self, user_key: str, reply: Outbound) -> bool:
-        """Send one message; False when the person can't be reached (blocked the bot)."""
-
-
-@dataclass
-class Deps:
-    """What actions and hooks get for one step: the transaction and the person in it."""
-
-    session: AsyncSession
-    person: Person
-    settings: Settings
-    now: datetime
-    app: RecoveryBot
-    # The person's columns as they were when the step began (after-step hooks compare).
-    person_before: dict[str, Any] = field(default_factory=dict)
-    forgotten: bool = False  # the person's data was deleted in this step: store nothing more
-    # Yes/no facts read with the person as the step began (`hooks.person_fact`).
-    facts: Mapping[str, bool] = field(default_factory=dict)
-
-
 def snapshot(person: Person) -> dict[str, Any]:
     """The person's column values, to tell later what a step changed."""
     return {column.key: getattr(person, column.key) for column in Person.__table__.columns}
@@ -108,8 +71,9 @@ def snapshot(person: Person) -> dict[str, Any]:
 class _PersonSession:
     """The engine's `StepSession` for one person in one transaction."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: StepContext, registry: Registry) -> None:
         self.deps = deps
+        self.registry = registry
 
     async def context(self) -> dict[str, Any]:
         return {
@@ -123,18 +87,22 @@ class _PersonSession:
         save_profile_field(self.deps.person, target.removeprefix("profile."), value)
 
     async def screen(self, inbound: Inbound) -> Interrupt | None:
-        for fn in hooks.screens:
+        for fn in self.registry.screens:
             interrupt = await fn(inbound, self.deps)
             if interrupt is not None:
                 return interrupt
         return None
 
     async def intercept(self, inbound: Inbound, state: ConversationState) -> list[Say] | None:
-        for fn in hooks.intercepts:
+        for fn in self.registry.intercepts:
             said = await fn(inbound, state, self.deps)
             if said is not None:
                 return said
         return None
+
+    def take_outbox(self) -> list[Say]:
+        queued, self.deps.outbox = self.deps.outbox, []
+        return queued
 
 
 class _Locks:
@@ -159,13 +127,16 @@ class _Locks:
 
 
 class RecoveryBot:
-    """Engine + database + clock: everything a channel needs to talk to people."""
+    """Engines (one a locale) + database + clock + what the domains registered: everything
+    a channel needs to talk to people. Implements `bot.ports.Services` for the domains."""
 
-    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock) -> None:
+    def __init__(self, settings: Settings, engines: Mapping[str, Engine], db: Database,
+                 clock: Clock, registry: Registry) -> None:
         self.settings = settings
-        self.engine = engine
+        self.engines = dict(engines)
         self.db = db
         self.clock = clock
+        self.registry = registry
         self.transport: Transport | None = None
         self._locks = _Locks()
         self._stops: list[Any] = []
@@ -178,19 +149,52 @@ class RecoveryBot:
         clock: Clock | None = None,
         db: Database | None = None,
         migrate: bool = True,
+        registry: Registry | None = None,
     ) -> RecoveryBot:
-        """Load and check flows and templates (fail fast), open and migrate the database."""
-        load_domain_modules()
+        """Load and check flows, templates and safety data for every locale (fail fast),
+        open and migrate the database."""
+        registry = registry or compose()
         configure_encryption(settings)
-        warm_up_safety_screens()  # compile the lexicons now, not on someone's first message
-        engine, problems = check_engine(actions, locale=settings.locale)
-        if engine is None:
+        problems = check_locales(settings.locales())
+        if problems:
             raise FlowError(problems)
+        warm_up_safety_screens()  # compile the lexicons now, not on someone's first message
+        engines: dict[str, Engine] = {}
+        for locale in settings.locales():
+            engine, problems = check_engine(registry.actions, locale=locale)
+            if engine is None:
+                raise FlowError(problems)
+            engines[locale] = engine
         url = settings.resolved_database_url()
         database = db or Database(url, schema=settings.database_schema)
         if migrate:
             await database.upgrade()
-        return cls(settings, engine, database, clock or SystemClock())
+        return cls(settings, engines, database, clock or SystemClock(), registry)
+
+    # ------------------------------------------------------------------ Services
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of the configured default locale (menus, channel notes)."""
+        return self.engines[self.settings.locale]
+
+    def engine_for(self, locale: str | None) -> Engine:
+        """The engine of `locale`; the default locale's for one that isn't served."""
+        return self.engines.get(locale or "", self.engine)
+
+    def renderer(self, locale: str | None = None) -> Renderer:
+        """The templates of `locale` (the default locale's when None)."""
+        return self.engine_for(locale).renderer
+
+    def words(self, locale: str | None = None) -> Vocabulary:
+        """The input words of `locale`."""
+        return self.engine_for(locale).words
+
+    async def emit(self, event: str, ctx: StepContext) -> None:
+        """Tell the subscribers of `event`, in the step's transaction."""
+        await self.registry.emit(event, ctx)
+
+    # ------------------------------------------------------------------ lifecycle
 
     async def close(self) -> None:
         """Stop background services and release the database connections."""
@@ -200,7 +204,7 @@ class RecoveryBot:
     async def on_channel_ready(self, transport: Transport) -> None:
         """A channel can send now: remember it and start background services."""
         self.transport = transport
-        for start in hooks.services:
+        for start in self.registry.services:
             self._stops.append(await start(self, transport))
 
     async def on_channel_stopping(self) -> None:
@@ -210,7 +214,10 @@ class RecoveryBot:
             await stop()
 
     async def mark_unreachable(self, user_key: str) -> None:
-        """The person blocked the bot: no more nudges until they write again."""
+        """The person blocked the bot: no more nudges until they write again.
+
+        Called by the channel that found out (the one place that marks anyone unreachable).
+        """
         async with self.db.session() as session:
             person = await find_person(session, user_key, lock=True)
             if person is not None:
@@ -225,8 +232,14 @@ class RecoveryBot:
         finally:
             self._locks.release(user_key)
 
+    # ------------------------------------------------------------------ steps
+
     async def handle(self, inbound: Inbound) -> list[Outbound]:
-        """Run one inbound message through safety, commands and flows; return the replies."""
+        """Run one inbound message through safety, commands and flows; return the replies.
+
+        The replies (including messages to other people) are returned only after the
+        step's transaction has committed; the channel sends them.
+        """
         await self._locks(inbound.user_key)
         try:
             return await self._with_retries(inbound.user_key, inbound, None)
@@ -262,7 +275,7 @@ class RecoveryBot:
         now = self.clock.now()
         async with self.db.session() as session:
             person, stored, facts = await load_person_and_conversation(
-                session, user_key, now, hooks.person_facts
+                session, user_key, now, self.registry.person_facts, self.settings.locale
             )
             conv = ConversationState.from_dict(stored.data)
             if inbound is not None and inbound.update_id is not None and not conv.first_time(
@@ -279,17 +292,19 @@ class RecoveryBot:
                     person.last_seen_at = now
                 if not person.active:
                     person.active = True
-            deps = Deps(session=session, person=person, settings=self.settings, now=now, app=self,
-                        person_before=before, facts=facts)
-            step_session = _PersonSession(deps)
+            deps = StepContext(session=session, person=person, settings=self.settings, now=now,
+                               services=self, person_before=before, facts=facts)
+            step_session = _PersonSession(deps, self.registry)
+            engine = self.engine_for(person.locale)
             if inbound is not None:
-                out = await self.engine.step(conv, inbound, step_session)
+                out = await engine.step(conv, inbound, step_session)
                 if not deps.forgotten:
-                    for fn in hooks.after_step:
+                    for fn in self.registry.after_step:
                         await fn(inbound, conv, deps)
+                    out += await engine.render_says(conv, step_session, step_session.take_outbox())
             else:
                 assert start is not None
-                out = await self.engine.start_flow(conv, start[0], step_session, start[1])
+                out = await engine.start_flow(conv, start[0], step_session, start[1])
             if not deps.forgotten:  # after /delete there is no row left to write to
                 await store_conversation(session, stored, conv.to_dict(), now)
         return out

@@ -3,7 +3,8 @@
     recovery-bot chat [--user NAME] [--jsonl]   talk to the bot in this terminal
     recovery-bot run                            Telegram long polling (needs TELEGRAM_BOT_TOKEN)
     recovery-bot run --webhook                  Telegram webhook + /healthz + /metrics on PORT
-    recovery-bot flows check                    validate every flow and template
+    recovery-bot flows check                    validate every flow, template and locale
+    recovery-bot wiring                         what every domain package adds to the bot
     recovery-bot flows graph FLOW               Mermaid diagram of a flow
     recovery-bot db upgrade                     apply database migrations
     recovery-bot keys new | rotate              make a key; re-encrypt everything under the newest
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Coroutine
@@ -98,19 +98,38 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_flows_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate flows and templates."""
-    from bot.app import load_domain_modules
-    from bot.engine.actions import actions
+    """Validate flows, templates and each locale's data."""
+    from bot.composition import compose
     from bot.engine.loader import check_engine
+    from bot.locales import check_locales
 
-    load_domain_modules()
-    engine, problems = check_engine(actions, locale=settings.locale)
-    if engine is None:
+    registry = compose()
+    problems = check_locales(settings.locales())
+    counts = []
+    for locale in settings.locales():
+        engine, found = check_engine(registry.actions, locale=locale)
+        problems += found
+        if engine is not None:
+            counts.append(f"{len(engine.flows.flows)} flows and {len(engine.renderer.keys())} "
+                          f"templates ({locale})")
+    if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    print(f"{len(engine.flows.flows)} flows and {len(engine.renderer.keys())} templates are valid.")
+    print("; ".join(counts) + " are valid.")
+    return 0
+
+
+def cmd_wiring(args: argparse.Namespace, settings: Settings) -> int:
+    """List what every domain package registers (bot/composition.py)."""
+    from bot.composition import DOMAINS, compose
+
+    print("Domain packages, in order: " + ", ".join(name for name, _ in DOMAINS))
+    for kind, names in compose().describe().items():
+        print(f"\n{kind} ({len(names)}):")
+        for name in names:
+            print(f"  {name}")
     return 0
 
 
@@ -153,13 +172,11 @@ def cmd_keys_new(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     """Re-encrypt every stored value under the newest key of ENCRYPTION_KEYS."""
-    from bot.app import load_domain_modules
     from bot.config import configure_encryption
     from bot.privacy.rotate import rotate_all
     from bot.storage.db import Database
 
     async def main() -> int:
-        load_domain_modules()
         configure_encryption(settings)
         db = Database(settings.resolved_database_url(), schema=settings.database_schema)
         try:
@@ -200,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("flow")
     graph.set_defaults(handler=cmd_flows_graph)
 
+    sub.add_parser(
+        "wiring", help="list every action, screen, nudge kind and command the packages add"
+    ).set_defaults(handler=cmd_wiring)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
@@ -213,13 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
         "rotate", help="re-encrypt everything under the newest key in ENCRYPTION_KEYS"
     ).set_defaults(handler=cmd_keys_rotate)
 
-    # Domain packages add their own subcommands: `add_subcommands(sub)` in their wiring.py.
-    from bot.app import wiring_modules
+    # Domain packages add their own subcommands (`registry.commands(...)` in their wiring.py).
+    from bot.composition import compose
 
-    for module_name in wiring_modules():
-        module = importlib.import_module(module_name)
-        if hasattr(module, "add_subcommands"):
-            module.add_subcommands(sub)
+    for add_subcommands in compose().subcommands:
+        add_subcommands(sub)
     return parser
 
 

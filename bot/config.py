@@ -54,7 +54,11 @@ class Settings(BaseSettings):
         default=None, description="Fernet keys, comma-separated, newest first"
     )
     default_country: str = DEFAULT_COUNTRY
-    locale: str = DEFAULT_LOCALE
+    locale: str = Field(default=DEFAULT_LOCALE,
+                        description="language of new people (templates, words, safety data)")
+    extra_locales: str | None = Field(
+        default=None, description="other languages served, comma-separated (e.g. 'es,fr')"
+    )
     log_level: str = "INFO"
     scheduler_tick_seconds: float = DEFAULT_TICK_SECONDS
     coaches_chat_id: int | None = Field(
@@ -137,11 +141,24 @@ class Settings(BaseSettings):
     def _blank_chat(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("locale")
+    @classmethod
+    def _plain_locale(cls, value: str) -> str:
+        value = value.strip() or DEFAULT_LOCALE
+        if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", value):
+            raise ValueError("LOCALE must be a language code such as en or pt_BR")
+        return value
+
     @field_validator("telegram_bot_token", "telegram_api_base_url", "database_url",
                      "encryption_keys", "handoff_secret", "webhook_url", "webhook_secret")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    def locales(self) -> list[str]:
+        """Every locale served: LOCALE first, then EXTRA_LOCALES."""
+        extra = [item.strip() for item in (self.extra_locales or "").split(",") if item.strip()]
+        return list(dict.fromkeys([self.locale, *extra]))
 
     def resolved_database_url(self) -> str:
         """The database to use: DATABASE_URL, or a SQLite file inside DATA_DIR."""

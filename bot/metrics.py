@@ -12,8 +12,6 @@ fixed small sets (an outcome, a screen category), never ids or text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -22,9 +20,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-
-if TYPE_CHECKING:
-    from bot.scheduling.dispatcher import DispatchStats
 
 registry = CollectorRegistry(auto_describe=True)
 """The bot's own registry (the process's default one is left alone)."""
@@ -53,14 +48,6 @@ crisis_screens = Counter(
     registry=registry,
 )
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-
-
-def count_dispatch(stats: DispatchStats) -> None:
-    """Add one dispatch pass's counts."""
-    nudges.labels("sent").inc(stats.sent)
-    nudges.labels("failed").inc(stats.retried + stats.given_up)
-    nudges.labels("late").inc(stats.skipped_stale)
-    nudges.labels("unreachable").inc(stats.held_unreachable)
 
 
 def render() -> bytes:

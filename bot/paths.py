@@ -13,5 +13,11 @@ PROJECT_ROOT = Path(os.environ.get("RECOVERY_BOT_HOME", Path(__file__).resolve()
 FLOWS_DIR = PROJECT_ROOT / "flows"
 RESOURCES_DIR = PROJECT_ROOT / "resources"
 TEMPLATES_DIR = RESOURCES_DIR / "templates"
-SAFETY_DIR = RESOURCES_DIR / "safety"
+SAFETY_DIR = RESOURCES_DIR / "safety"  # one folder a locale: safety/<locale>/
+DEFAULT_LOCALE = "en"
+
+
+def safety_dir(locale: str = DEFAULT_LOCALE) -> Path:
+    """The safety data (screening lexicons, classifier) of `locale`."""
+    return SAFETY_DIR / locale
 REFERRALS_DIR = RESOURCES_DIR / "referrals"

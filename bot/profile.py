@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.engine.actions import ActionResult
 from bot.engine.inputs import single_timezone
+from bot.ports import Call
+from bot.registry import Registry
 from bot.storage.models import Person
 
 PROFILE_FIELDS = ("preferred_name", "reason", "pathway", "country", "timezone", "checkin_time")
@@ -27,15 +29,19 @@ def save_profile_field(person: Person, field: str, value: Any) -> None:
     setattr(person, field, value)
 
 
-@actions.register("profile.consent")
-async def record_consent(call: ActionCall) -> ActionResult:
+async def record_consent(call: Call) -> ActionResult:
     """Records when the person agreed to the bot storing what they tell it."""
     call.deps.person.consented_at = call.deps.now
     return ActionResult()
 
 
-@actions.register("profile.finish_onboarding")
-async def finish_onboarding(call: ActionCall) -> ActionResult:
+async def finish_onboarding(call: Call) -> ActionResult:
     """Marks onboarding done."""
     call.deps.person.onboarded_at = call.deps.now
     return ActionResult()
+
+
+def register(registry: Registry) -> None:
+    """Onboarding's and /settings' actions."""
+    registry.action("profile.consent", record_consent)
+    registry.action("profile.finish_onboarding", finish_onboarding)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.app import RecoveryBot
 from bot.engine.messages import Inbound
-from bot.storage.models import Conversation, Person as PersonRow
+from bot.storage.models import Conversation
+from bot.storage.models import Person as PersonRow
 from tests.helpers import Person, onboard
 
 
@@ -247,3 +248,52 @@ async def test_what_people_type_is_encrypted_at_rest(core: RecoveryBot) -> None:
     assert "Sam" not in row[0] and "drinking" not in row[1]
     assert "drinking" not in state and "Sam" not in state
     assert (await profile(core, sam.key)).reason == "I want to feel in charge of my drinking again"
+
+
+async def test_a_step_run_again_after_a_write_conflict_sends_its_messages_once(
+    core: RecoveryBot, backend: str
+) -> None:
+    """A crisis in a live coach chat alerts the coach after commit, once, even when the step
+    had to run again because another worker wrote the conversation meanwhile."""
+    from sqlalchemy import update
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from bot.ports import StepContext
+    from bot.storage.db import Database
+    from tests.handoff.support import join_as_coach, tick_messages
+
+    alex = await join_as_coach(core, "alex", "Alex")
+    kim = Person(core, "kim")
+    await kim.say("/coach")  # not onboarded: nothing to share, straight to the queue
+    [(_, alert)] = await tick_messages(core)
+    await alex.press_data(alert.buttons[0].data)
+    assert alex.templates[0] == "coach/claimed"
+
+    attempts: list[int] = []
+    other_worker = Database(core.db.url.render_as_string(hide_password=False),
+                            schema=core.db.schema)
+
+    async def another_worker_writes_first(inbound: Inbound, conv: object,
+                                          ctx: StepContext) -> None:
+        attempts.append(1)
+        if len(attempts) > 1 or ctx.person.user_key != kim.key:
+            return
+        if backend == "postgres":  # a real second writer bumps the version under our feet
+            async with other_worker.session() as session:
+                await session.execute(update(Conversation)
+                                      .where(Conversation.person_id == ctx.person.id)
+                                      .values(version=Conversation.version + 1))
+        else:  # SQLite has one writer: the conflict it would raise, raised here
+            raise StaleDataError("the conversation was written by another worker meanwhile")
+
+    core.registry.after(another_worker_writes_first)
+    try:
+        replies = await core.handle(Inbound(kim.key, core.clock.now(),
+                                            text="I don't want to be here anymore"))
+    finally:
+        core.registry.after_step.remove(another_worker_writes_first)
+        await other_worker.dispose()
+    assert len(attempts) == 2  # the step ran twice
+    to_coach = [reply for reply in replies if reply.to == alex.key]
+    assert [reply.template for reply in to_coach] == ["coach/crisis_alert"]
+    assert "I don't want to be here anymore" in to_coach[0].text

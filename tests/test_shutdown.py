@@ -13,9 +13,9 @@ from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.devtools import FakeTelegram
-from bot.scheduling.dispatcher import LEASE, dispatch_due
+from bot.scheduling.dispatcher import LEASE
 from bot.storage.db import Database
-from tests.scheduling.nudge_helpers import CollectingTransport
+from tests.scheduling.nudge_helpers import CollectingTransport, send_due
 from tests.scheduling.test_two_dispatchers import seed
 
 CLAIMER = """
@@ -51,9 +51,9 @@ async def test_a_killed_process_claim_expires_and_another_sends(
 
     core = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
     transport = CollectingTransport()
-    assert (await dispatch_due(core, transport, clock.now())).sent == 0  # still leased
+    assert (await send_due(core, transport, clock.now())).sent == 0  # still leased
     clock.advance(LEASE + timedelta(seconds=1))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == claimed
     assert len({key for key, _ in transport.sent}) == claimed
 

@@ -30,16 +30,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import metrics
 from bot.app import RecoveryBot
 from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.templates import PRIVATE_ONLY, SOMETHING_WENT_WRONG
 from bot.config import Settings
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound
-from bot.engine.render import code_template
 from bot.errors import where_it_failed
 
 log = logging.getLogger(__name__)
 
 TELEGRAM_PREFIX = "telegram:"
-PRIVATE_ONLY = code_template("system/private_only")
-SOMETHING_WENT_WRONG = code_template("system/something_went_wrong")
 SEND_ATTEMPTS = 4
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
@@ -286,7 +284,7 @@ def build_application(
         root = base[: -len("/bot")] if base.endswith("/bot") else base
         builder = builder.base_file_url(root + "/file/bot")
     if settings.telegram_rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     builder = builder.concurrent_updates(settings.telegram_concurrent_updates)
     builder = builder.request(AiohttpRequest(SEND_POOL)).get_updates_request(AiohttpRequest(1))
 

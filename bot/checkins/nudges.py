@@ -1,7 +1,7 @@
 """The check-in and weekly-summary nudges: what they send and when they come next.
 
 Sending a check-in starts the `checkin` flow for the person through
-`app.start_flow_for`. If they are in the middle of another flow, the engine stacks the
+`services.start_flow_for`. If they are in the middle of another flow, the engine stacks the
 check-in on top; when it ends, the flow they were in resumes with its question asked again
 (their answers so far are kept). A check-in is not sent when there is nothing to ask: they
 already checked in today, are in a check-in right now, or asked for a pause.
@@ -10,9 +10,8 @@ already checked in today, are in a check-in right now, or asked for a pause.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins.progress_view import progress_snapshot
@@ -21,13 +20,11 @@ from bot.checkins.schedule import CHECKIN, WEEKLY, is_paused, next_due_for, pref
 from bot.engine.messages import Outbound
 from bot.engine.render import code_template
 from bot.engine.state import ConversationState
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.ports import Services
+from bot.scheduling.kinds import DueNudge, NextDueFn, NudgeKind
 from bot.scheduling.recurrence import local_date
-from bot.storage.models import Conversation, Person
-from bot.storage.people import person_view
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot
+from bot.storage.models import Person
+from bot.storage.people import edit_conversation, person_view, read_conversation
 
 CHECKIN_FLOW = "checkin"
 # After downtime a check-in less than this late still goes out; a later one waits for the
@@ -42,24 +39,22 @@ WEEKLY_TEMPLATE = code_template("nudges/weekly")
 
 async def _answering_checkin(session: AsyncSession, person_id: int, now: datetime) -> bool:
     """Whether the person is part-way through a check-in right now (don't restart it)."""
-    row = (
-        await session.execute(
-            select(Conversation.data, Conversation.updated_at)
-            .where(Conversation.person_id == person_id)
-        )
-    ).first()
-    if row is None:
+    stored = await read_conversation(session, person_id)
+    if stored is None:
         return False
-    current = ConversationState.from_dict(row.data).current
+    data, updated_at = stored
+    current = ConversationState.from_dict(data).current
     return (
         current is not None and current.flow == CHECKIN_FLOW and bool(current.history)
-        and now - row.updated_at < ACTIVE_CHECKIN
+        and now - updated_at < ACTIVE_CHECKIN
     )
 
 
-async def compose_checkin(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+async def compose_checkin(
+    services: Services, due: DueNudge, now: datetime
+) -> list[Outbound] | None:
     """Starts today's check-in for the person, unless there is nothing to ask."""
-    async with app.db.session() as session:
+    async with services.db.session() as session:
         person = await session.get(Person, due.person_id)
         if person is None or not person.timezone or not person.checkin_time:
             return None
@@ -70,19 +65,21 @@ async def compose_checkin(app: RecoveryBot, due: DueNudge, now: datetime) -> lis
             return None
         if await _answering_checkin(session, person.id, now):
             return None
-    return await app.start_flow_for(due.user_key, CHECKIN_FLOW, {"scheduled": True})
+    return await services.start_flow_for(due.user_key, CHECKIN_FLOW, {"scheduled": True})
 
 
-async def compose_weekly(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+async def compose_weekly(
+    services: Services, due: DueNudge, now: datetime
+) -> list[Outbound] | None:
     """The weekly summary with the chart, if the person still wants it and has check-ins."""
-    async with app.db.session() as session:
+    async with services.db.session() as session:
         person = await session.get(Person, due.person_id)
         if person is None or not person.timezone:
             return None
         prefs = await preferences(session, person.id)
         if prefs is None or not prefs.weekly_summary or is_paused(prefs, person.timezone, now):
             return None
-        renderer = app.engine.renderer
+        renderer = services.renderer(person.locale)
         context, chart = await progress_snapshot(
             session, renderer, person.id, local_date(now, person.timezone)
         )
@@ -92,27 +89,19 @@ async def compose_weekly(app: RecoveryBot, due: DueNudge, now: datetime) -> list
     return [Outbound(renderer.render(WEEKLY_TEMPLATE, context), WEEKLY_TEMPLATE, attachment=chart)]
 
 
-async def abandon_checkin(app: RecoveryBot, due: DueNudge) -> None:
+def _without_unseen_checkin(data: dict[str, Any]) -> dict[str, Any] | None:
+    state = ConversationState.from_dict(data)
+    return state.to_dict() if state.drop_unanswered(CHECKIN_FLOW) else None
+
+
+async def abandon_checkin(services: Services, due: DueNudge) -> None:
     """Takes an unseen check-in off the person's conversation, so their next message is
     not read as an answer to a question they never got."""
-    async with app.db.session() as session:
-        conversation = (
-            await session.execute(
-                select(Conversation).where(Conversation.person_id == due.person_id)
-                .with_for_update()
-            )
-        ).scalar_one_or_none()
-        if conversation is None:
-            return
-        state = ConversationState.from_dict(conversation.data)
-        current = state.current
-        if current is None or current.flow != CHECKIN_FLOW or current.history:
-            return
-        state.frames.pop()
-        conversation.data = state.to_dict()
+    async with services.db.session() as session:
+        await edit_conversation(session, due.person_id, _without_unseen_checkin)
 
 
-def _next(kind: str):  # type: ignore[no-untyped-def]
+def _next(kind: str) -> NextDueFn:
     async def next_due(session: AsyncSession, due: DueNudge, after: datetime) -> datetime | None:
         person = await session.get(Person, due.person_id)
         if person is None:
@@ -122,7 +111,5 @@ def _next(kind: str):  # type: ignore[no-untyped-def]
     return next_due
 
 
-nudge_kinds.register(
-    NudgeKind(CHECKIN, CHECKIN_GRACE, compose_checkin, _next(CHECKIN), abandon_checkin)
-)
-nudge_kinds.register(NudgeKind(WEEKLY, WEEKLY_GRACE, compose_weekly, _next(WEEKLY)))
+CHECKIN_NUDGE = NudgeKind(CHECKIN, CHECKIN_GRACE, compose_checkin, _next(CHECKIN), abandon_checkin)
+WEEKLY_NUDGE = NudgeKind(WEEKLY, WEEKLY_GRACE, compose_weekly, _next(WEEKLY))

@@ -9,25 +9,21 @@ send, so it always follows the current plan and the person's current time zone.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins.schedule import is_paused, out_of_quiet_hours, preferences, set_schedule
+from bot.checkins.schedule import is_paused, out_of_quiet_hours, preferences
 from bot.coaching.plans import PlanStep, current_plan_steps
-from bot.coaching.wiring import PLAN_SAVED
 from bot.engine.messages import Outbound
 from bot.engine.render import code_template
-from bot.hooks import hooks
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.ports import Services, StepContext
+from bot.scheduling.kinds import DueNudge, NudgeKind
 from bot.scheduling.models import Nudge
 from bot.scheduling.recurrence import local_date, on_local_date
+from bot.scheduling.store import schedule_recurring
 from bot.storage.models import Person
 from bot.storage.people import person_view
-
-if TYPE_CHECKING:
-    from bot.app import Deps, RecoveryBot
 
 PLAN_STEP = "plan_step"
 STEP_REMINDER_TIME = time(9, 0)  # a morning nudge: the day is still ahead
@@ -83,11 +79,11 @@ async def reconcile_plan_steps(session: AsyncSession, person: Person, now: datet
         if row is not None:
             await session.execute(delete(Nudge).where(Nudge.id == row.id))
         return
-    set_schedule(session, row, person, PLAN_STEP, due, STEP_REMINDER_TIME.strftime("%H:%M"), now)
+    schedule_recurring(session, row, person, PLAN_STEP, due, now,
+                       local_time=STEP_REMINDER_TIME.strftime("%H:%M"))
 
 
-@hooks.on(PLAN_SAVED)
-async def follow_the_plan(deps: Deps) -> None:
+async def follow_the_plan(deps: StepContext) -> None:
     """A new plan version: reminders follow its steps."""
     await reconcile_plan_steps(deps.session, deps.person, deps.now)
 
@@ -101,9 +97,11 @@ async def step_to_ask_about(session: AsyncSession, person: Person, now: datetime
     return today[0].text if today else None
 
 
-async def compose_reminder(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+async def compose_reminder(
+    services: Services, due: DueNudge, now: datetime
+) -> list[Outbound] | None:
     """Today's planned steps, in the person's own words; nothing when none is left."""
-    async with app.db.session() as session:
+    async with services.db.session() as session:
         person = await session.get(Person, due.person_id)
         if person is None or not person.timezone:
             return None
@@ -115,7 +113,8 @@ async def compose_reminder(app: RecoveryBot, due: DueNudge, now: datetime) -> li
         if not steps:
             return None
         context = {"person": person_view(person), "steps": [step.text for step in steps]}
-    text = app.engine.renderer.render(REMINDER_TEMPLATE, context)
+        renderer = services.renderer(person.locale)
+    text = renderer.render(REMINDER_TEMPLATE, context)
     return [Outbound(text, REMINDER_TEMPLATE)]
 
 
@@ -125,4 +124,4 @@ async def next_reminder(session: AsyncSession, due: DueNudge, after: datetime) -
     return None if person is None else await next_reminder_at(session, person, after)
 
 
-nudge_kinds.register(NudgeKind(PLAN_STEP, STEP_GRACE, compose_reminder, next_reminder))
+PLAN_STEP_NUDGE = NudgeKind(PLAN_STEP, STEP_GRACE, compose_reminder, next_reminder)

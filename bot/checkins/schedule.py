@@ -2,7 +2,7 @@
 
 The person's settings (check-in time, zone, quiet hours, a pause) decide each due time; the
 `nudges` rows only cache the answer. `reconcile_nudges` runs after a step that changed the
-person's check-in time, zone or reachability (a `@hooks.after` comparing the profile before
+person's check-in time, zone or reachability (an after-step hook comparing the profile before
 and after the step), and where a pause, quiet hours or the weekly summary change; a held row
 (the person had blocked the bot) comes back to life as soon as they write again.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins.models import CheckinPreferences
-from bot.scheduling.models import DONE, HELD, SCHEDULED, Nudge
+from bot.scheduling.models import DONE, HELD, Nudge
 from bot.scheduling.recurrence import (
     local_date,
     next_daily_at,
@@ -23,6 +23,7 @@ from bot.scheduling.recurrence import (
     on_local_date,
     shift_out_of_quiet_hours,
 )
+from bot.scheduling.store import move_nudge, schedule_recurring
 from bot.storage.models import Person
 
 CHECKIN = "checkin"
@@ -158,41 +159,15 @@ async def reconcile_nudges(
             if row is not None:
                 await session.execute(delete(Nudge).where(Nudge.id == row.id))
             continue
-        set_schedule(session, row, person, kind, due, _wanted_wall_time(kind, person), now)
-
-
-def set_schedule(
-    session: AsyncSession, row: Nudge | None, person: Person, kind: str, due: datetime,
-    local_time: str | None, now: datetime,
-) -> Nudge:
-    """Creates or moves the person's recurring nudge row of `kind` to `due`."""
-    if row is None:
-        row = Nudge(person_id=person.id, kind=kind, ref="", attempts=0, created_at=now)
-        session.add(row)
-    row.status = SCHEDULED if person.active else HELD
-    row.due_at = due
-    row.attempts = 0
-    row.local_time = local_time
-    row.timezone = person.timezone
-    row.updated_at = now
-    return row
+        schedule_recurring(session, row, person, kind, due, now,
+                           local_time=_wanted_wall_time(kind, person))
 
 
 async def snooze_checkin(
     session: AsyncSession, person_id: int, until: datetime, now: datetime
 ) -> bool:
     """Moves today's check-in nudge to `until`; False if the person has none."""
-    row = (
-        await session.execute(
-            select(Nudge).where(Nudge.person_id == person_id, Nudge.kind == CHECKIN)
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        return False
-    row.due_at = until
-    row.status = SCHEDULED
-    row.updated_at = now
-    return True
+    return await move_nudge(session, person_id, CHECKIN, until, now)
 
 
 def pause_end(today: date, days: int) -> date:

@@ -1,4 +1,4 @@
-"""Check-in actions, the reconcile hook and the nudge kinds (imported at start-up).
+"""What the check-ins package adds to the bot.
 
 Flows: `flows/checkin.yaml` (/checkin and the daily nudge), `checkin_time.yaml`,
 `checkin_pause.yaml` (/pause), `checkin_quiet.yaml` (/quiet), `progress.yaml` (/progress);
@@ -7,196 +7,27 @@ Flows: `flows/checkin.yaml` (/checkin and the daily nudge), `checkin_time.yaml`,
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from bot.checkins import nudges  # noqa: F401 - registers the nudge kinds
-from bot.checkins.models import NOT_TO_PLAN, PARTLY, TO_PLAN
-from bot.checkins.plan_steps import step_to_ask_about
-from bot.checkins.progress_view import progress_snapshot
-from bot.checkins.records import count_checkins, save_checkin
-from bot.checkins.schedule import (
-    parse_hhmm,
-    pause_end,
-    preferences,
-    preferences_for_update,
-    reconcile_nudges,
-    snooze_checkin,
-)
-from bot.engine.actions import ActionCall, ActionResult, Say, actions
-from bot.engine.render import code_template
-from bot.hooks import hooks
-from bot.scheduling.recurrence import local_date, shift_out_of_quiet_hours
-
-SNOOZE = timedelta(hours=1)
-RESUMED = code_template("checkin/resumed")
-PROGRESS_SUMMARY = code_template("progress/summary")
-PROGRESS_EMPTY = code_template("progress/empty")
-WEEKLY_SAVED = code_template("progress/weekly_saved")
-HARD_MOOD = 2  # a mood at or below this is met as a hard day
-MAX_PAUSE_DAYS = 60
-# How each answer to "how did today go against your plan?" is stored, for every pathway.
-WENT_TO_PLAN = {
-    "stuck": TO_PLAN, "close_call": TO_PLAN, "used": NOT_TO_PLAN,
-    "within": TO_PLAN, "bit_more": PARTLY, "more": NOT_TO_PLAN,
-    "safer": TO_PLAN, "no_use": TO_PLAN, "some": PARTLY, "risky": NOT_TO_PLAN,
-    "good": TO_PLAN, "mixed": PARTLY, "hard": NOT_TO_PLAN,
-}
-PLAN_STATES = ("plan_stopping", "plan_cutting_down", "plan_safer_use", "plan_open")
-QUIET_PRESETS = {"night": ("22:00", "07:00"), "late": ("23:00", "08:00")}
+from bot.checkins import actions
+from bot.checkins.nudges import CHECKIN_NUDGE, WEEKLY_NUDGE
+from bot.checkins.plan_steps import PLAN_STEP_NUDGE, follow_the_plan
+from bot.coaching.plan_actions import PLAN_SAVED
+from bot.registry import Registry
 
 
-def _zone(call: ActionCall) -> str:
-    return call.deps.person.timezone or "UTC"
-
-
-def _mood(answers: dict[str, Any]) -> int | None:
-    value = answers.get("mood") or answers.get("mood_nudge")
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def _went(answers: dict[str, Any]) -> str | None:
-    for state in PLAN_STATES:
-        if answers.get(state) in WENT_TO_PLAN:
-            return WENT_TO_PLAN[answers[state]]
-    return None
-
-
-SCHEDULE_FIELDS = ("checkin_time", "timezone", "active", "onboarded_at")
-
-
-@hooks.after
-async def keep_nudges_in_step(inbound: Any, conv: Any, deps: Any) -> None:
-    """After a message that changed the person's check-in time, zone or reachability, their
-    nudge rows follow (other changes, like a pause, reconcile where they happen)."""
-    before = deps.person_before
-    if any(before.get(name) != getattr(deps.person, name) for name in SCHEDULE_FIELDS):
-        await reconcile_nudges(deps.session, deps.person, deps.now)
-
-
-@actions.register("checkins.begin")
-async def begin(call: ActionCall) -> ActionResult:
-    """Notes whether this check-in was scheduled and which plan step to ask about."""
-    step = await step_to_ask_about(call.deps.session, call.deps.person, call.deps.now)
-    return ActionResult(facts={"scheduled": bool(call.facts.get("scheduled")), "step": step})
-
-
-@actions.register("checkins.weigh")
-async def weigh(call: ActionCall) -> ActionResult:
-    """Decides whether today was a hard day (low mood or a day off plan), to meet it warmly."""
-    mood = _mood(call.answers)
-    went = _went(call.answers)
-    lapse = went == NOT_TO_PLAN
-    hard = lapse or (mood is not None and mood <= HARD_MOOD)
-    before = await count_checkins(call.deps.session, call.deps.person.id)
-    return ActionResult(facts={"hard_day": hard, "lapse": lapse, "checkins_before": before})
-
-
-@actions.register("checkins.record")
-async def record(call: ActionCall) -> ActionResult:
-    """Stores the check-in for the person's local today (a second one updates it)."""
-    deps = call.deps
-    craving = call.answers.get("craving")
-    note = call.answers.get("helped") or call.answers.get("tomorrow")
-    await save_checkin(
-        deps.session, deps.person.id, local_date(deps.now, _zone(call)), deps.now,
-        mood=_mood(call.answers), craving=int(craving) if craving is not None else None,
-        went_to_plan=_went(call.answers), note=note,
-    )
-    return ActionResult(facts={"checkins": await count_checkins(deps.session, deps.person.id)})
-
-
-@actions.register("checkins.snooze")
-async def snooze(call: ActionCall) -> ActionResult:
-    """Brings the check-in back in an hour (or when quiet hours end)."""
-    deps = call.deps
-    zone = _zone(call)
-    prefs = await preferences(deps.session, deps.person.id)
-    until = shift_out_of_quiet_hours(
-        deps.now + SNOOZE,
-        parse_hhmm(prefs.quiet_start) if prefs else None,
-        parse_hhmm(prefs.quiet_end) if prefs else None,
-        zone,
-    )
-    await snooze_checkin(deps.session, deps.person.id, until, deps.now)
-    return ActionResult(facts={"snooze_until": until.astimezone(ZoneInfo(zone)).strftime("%H:%M")})
-
-
-@actions.register("checkins.read_pause_args")
-async def read_pause_args(call: ActionCall) -> ActionResult:
-    """`/pause 3` pauses for three days straight away; plain `/pause` asks how long."""
-    text = str(call.facts.get("args") or "").strip().split(" ")[0]
-    days = int(text) if text.isdigit() and 1 <= int(text) <= MAX_PAUSE_DAYS else None
-    return ActionResult(facts={"days": days})
-
-
-@actions.register("checkins.pause")
-async def pause(call: ActionCall) -> ActionResult:
-    """No nudges for the chosen number of days; they start again by themselves."""
-    deps = call.deps
-    days = call.facts.get("days") or int(call.answers.get("ask") or 1)
-    prefs = await preferences_for_update(deps.session, deps.person.id, deps.now)
-    prefs.paused_until = pause_end(local_date(deps.now, _zone(call)), int(days))
-    await deps.session.flush()
-    await reconcile_nudges(deps.session, deps.person, deps.now, force=True)
-    return ActionResult(facts={"days": int(days)})
-
-
-@actions.register("checkins.resume")
-async def resume(call: ActionCall) -> ActionResult:
-    """Ends a pause now."""
-    deps = call.deps
-    prefs = await preferences(deps.session, deps.person.id)
-    was_paused = bool(prefs and prefs.paused_until)
-    if prefs is not None:
-        prefs.paused_until = None
-        await deps.session.flush()
-    await reconcile_nudges(deps.session, deps.person, deps.now, force=True)
-    return ActionResult(say=[Say(RESUMED, {"was_paused": was_paused})])
-
-
-@actions.register("checkins.set_quiet")
-async def set_quiet(call: ActionCall) -> ActionResult:
-    """Sets or clears quiet hours (no nudges between them) and moves due nudges out of them."""
-    deps = call.deps
-    choice = call.answers.get("choose")
-    if choice in QUIET_PRESETS:
-        start, end = QUIET_PRESETS[choice]
-    elif choice == "custom":
-        start, end = call.answers.get("quiet_from"), call.answers.get("quiet_until")
-    else:
-        start = end = None
-    if start is not None and start == end:
-        start = end = None  # an empty window means no quiet hours
-    prefs = await preferences_for_update(deps.session, deps.person.id, deps.now)
-    prefs.quiet_start, prefs.quiet_end = start, end
-    await deps.session.flush()
-    await reconcile_nudges(deps.session, deps.person, deps.now, force=True)
-    return ActionResult(facts={"quiet_start": start, "quiet_end": end})
-
-
-@actions.register("progress.show")
-async def show_progress(call: ActionCall) -> ActionResult:
-    """Sends the chart of the last 30 days with a summary that never counts back to zero."""
-    deps = call.deps
-    context, chart = await progress_snapshot(
-        deps.session, deps.app.engine.renderer, deps.person.id, local_date(deps.now, _zone(call))
-    )
-    prefs = await preferences(deps.session, deps.person.id)
-    facts = {"has_checkins": chart is not None, "weekly": bool(prefs and prefs.weekly_summary)}
-    if chart is None:
-        return ActionResult(facts=facts, say=[Say(PROGRESS_EMPTY)])
-    return ActionResult(facts=facts, say=[Say(PROGRESS_SUMMARY, context, attachment=chart)])
-
-
-@actions.register("progress.set_weekly")
-async def set_weekly(call: ActionCall) -> ActionResult:
-    """Turns the Sunday summary on or off."""
-    deps = call.deps
-    wanted = call.value in ("yes", "keep")
-    prefs = await preferences_for_update(deps.session, deps.person.id, deps.now)
-    prefs.weekly_summary = wanted
-    await deps.session.flush()
-    await reconcile_nudges(deps.session, deps.person, deps.now, force=True)
-    return ActionResult(say=[Say(WEEKLY_SAVED, {"on": wanted})])
+def register(registry: Registry) -> None:
+    """Check-in actions, nudge kinds, and keeping nudges in step with the person and plan."""
+    registry.action("checkins.begin", actions.begin)
+    registry.action("checkins.weigh", actions.weigh)
+    registry.action("checkins.record", actions.record)
+    registry.action("checkins.snooze", actions.snooze)
+    registry.action("checkins.read_pause_args", actions.read_pause_args)
+    registry.action("checkins.pause", actions.pause)
+    registry.action("checkins.resume", actions.resume)
+    registry.action("checkins.set_quiet", actions.set_quiet)
+    registry.action("progress.show", actions.show_progress)
+    registry.action("progress.set_weekly", actions.set_weekly)
+    registry.after(actions.keep_nudges_in_step)
+    registry.on(PLAN_SAVED, follow_the_plan)
+    registry.nudge_kind(CHECKIN_NUDGE)
+    registry.nudge_kind(WEEKLY_NUDGE)
+    registry.nudge_kind(PLAN_STEP_NUDGE)

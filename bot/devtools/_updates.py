@@ -213,7 +213,8 @@ class UpdateQueue:
                     elif 200 <= response.status < 300:
                         return
                     else:
-                            error = f"Wrong response from the webhook: {response.status} {response.reason}"
+                            error = ("Wrong response from the webhook: "
+                                     f"{response.status} {response.reason}")
             except (TimeoutError, aiohttp.ClientError) as exc:
                 error = f"Connection failed: {exc.__class__.__name__}"
             webhook.last_error_date = int(time.time())

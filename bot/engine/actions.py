@@ -1,19 +1,19 @@
 """Domain actions that flows call by name (`action:`, `enter:`, `on_complete:`, commands).
 
-The engine knows only names; domain packages register the functions::
+The engine knows only names; the composition (bot/composition.py) registers the functions
+each domain package lists::
 
-    @actions.register("profile.finish_onboarding")
-    async def finish_onboarding(call: ActionCall) -> ActionResult: ...
+    registry.action("profile.finish_onboarding", finish_onboarding)
 
-`call.deps` is whatever the caller of the engine supplies (the storage session, the clock);
-the engine passes it through untouched.
+`call.deps` is whatever the caller of the engine supplies (for the bot: `bot.ports.StepContext`);
+the engine passes it through untouched, so `ActionCall` is generic in it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bot.engine.messages import Attachment
 
@@ -29,11 +29,14 @@ class Say:
     buttons: tuple[tuple[str, str], ...] = ()  # (label template key, button data)
 
 
+DepsT = TypeVar("DepsT")
+
+
 @dataclass
-class ActionCall:
+class ActionCall(Generic[DepsT]):
     """What an action is told: where the person is and what they answered."""
 
-    deps: Any
+    deps: DepsT
     flow: str | None
     state: str | None
     answers: dict[str, Any]
@@ -52,7 +55,7 @@ class ActionResult:
     reprompt: bool = True  # for commands: ask the current question again afterwards
 
 
-ActionFn = Callable[[ActionCall], Awaitable[ActionResult | None]]
+ActionFn = Callable[[ActionCall[Any]], Awaitable[ActionResult | None]]
 
 
 class ActionRegistry:
@@ -61,26 +64,21 @@ class ActionRegistry:
     def __init__(self) -> None:
         self._actions: dict[str, ActionFn] = {}
 
-    def register(self, name: str) -> Callable[[ActionFn], ActionFn]:
-        """Decorator registering `fn` under `name`."""
+    def add(self, name: str, fn: ActionFn) -> None:
+        """Register `fn` under `name` (a name is registered once)."""
+        if name in self._actions and self._actions[name] is not fn:
+            raise ValueError(f"action '{name}' is registered twice")
+        self._actions[name] = fn
 
-        def decorate(fn: ActionFn) -> ActionFn:
-            if name in self._actions and self._actions[name] is not fn:
-                raise ValueError(f"action '{name}' is registered twice")
-            self._actions[name] = fn
-            return fn
-
-        return decorate
+    def names(self) -> list[str]:
+        """Every registered name, sorted."""
+        return sorted(self._actions)
 
     def has(self, name: str) -> bool:
         """Whether an action called `name` exists."""
         return name in self._actions
 
-    async def run(self, name: str, call: ActionCall) -> ActionResult:
+    async def run(self, name: str, call: ActionCall[Any]) -> ActionResult:
         """Run action `name`; a None result means nothing to add."""
         result = await self._actions[name](call)
         return result or ActionResult()
-
-
-actions = ActionRegistry()
-"""The registry the running bot uses; domain modules register into it at import."""

@@ -30,7 +30,6 @@ from typing import Any
 
 import yaml
 
-
 END = "end"
 FLOW_PREFIX = "flow:"
 INPUT_TYPES = ("text", "choice", "scale", "time", "timezone", "country", "number")
@@ -336,7 +335,8 @@ def validate_flow(
                 problems.append(f"{where}: `min` must be below `max`.")
             values = {option.value for option in spec.options}
             for branch in state.branches:
-                if branch.value is not None and spec.type == "choice" and branch.value not in values:
+                if (branch.value is not None and spec.type == "choice"
+                        and branch.value not in values):
                     problems.append(
                         f"{where}: `next` names value '{branch.value}', which no option has."
                     )

@@ -71,6 +71,10 @@ class StepSession(Protocol):
     async def intercept(self, inbound: Inbound, state: ConversationState) -> list[Say] | None:
         """Handle the message outside flows (e.g. relay to a coach), or None to carry on."""
 
+    def take_outbox(self) -> list[Say]:
+        """Messages for other people that domain code queued during the step (sent, like
+        every reply, only after the step's transaction commits)."""
+
 
 def button_data(seq: int, value: str) -> str:
     """Callback data for a button: the question's number and the option's value."""
@@ -117,6 +121,15 @@ class Engine:
         """Handle one inbound message; mutate `conv`; return the messages to send."""
         run = _Run(self, conv, session)
         await run.handle(cleaned(inbound))
+        await run.say_all(session.take_outbox())
+        return run.out
+
+    async def render_says(
+        self, conv: ConversationState, session: StepSession, says: list[Say]
+    ) -> list[Outbound]:
+        """Messages queued outside `step` (by after-step functions), rendered for sending."""
+        run = _Run(self, conv, session)
+        await run.say_all(says)
         return run.out
 
     async def start_flow(
@@ -125,6 +138,7 @@ class Engine:
         """Start `flow` on top of the conversation (e.g. a scheduled check-in)."""
         run = _Run(self, conv, session)
         await run.push_flow(flow, dict(facts))
+        await run.say_all(session.take_outbox())
         return run.out
 
 
@@ -194,7 +208,7 @@ class _Run:
             )
             await self.say(item.template, item.context, buttons=buttons, say=item)
 
-    def call(self, value: Any = None, args: str = "") -> ActionCall:
+    def call(self, value: Any = None, args: str = "") -> ActionCall[Any]:
         frame = self.conv.current
         return ActionCall(
             deps=self.session.deps,

@@ -77,6 +77,22 @@ class ConversationState:
             handled=[int(n) for n in data.get("handled") or []],
         )
 
+    def drop_top(self, flows: frozenset[str] | set[str]) -> bool:
+        """Take flows named in `flows` off the top of the stack; whether any was."""
+        dropped = False
+        while self.current is not None and self.current.flow in flows:
+            self.frames.pop()
+            dropped = True
+        return dropped
+
+    def drop_unanswered(self, flow: str) -> bool:
+        """Take `flow` off the top if nothing in it was answered yet (a question never seen)."""
+        current = self.current
+        if current is None or current.flow != flow or current.history:
+            return False
+        self.frames.pop()
+        return True
+
     def first_time(self, update_id: int) -> bool:
         """Remember `update_id`; False when it was handled before (a redelivered update)."""
         if update_id in self.handled:

@@ -7,8 +7,9 @@ Flows: `flows/handoff.yaml` (/coach), `flows/handoff_offer.yaml` (after hard che
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from bot.engine.actions import ActionCall, ActionResult, Say, actions
+from bot.engine.actions import ActionResult, Say
 from bot.engine.render import code_template
 from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
@@ -22,6 +23,7 @@ from bot.handoff.views import (
     rating_buttons,
     user_key_of,
 )
+from bot.ports import Call
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ C = {name: code_template(f"coach/{name}") for name in (
 )}
 
 
-async def _coach(call: ActionCall) -> Coach | None:
+async def _coach(call: Call) -> Coach | None:
     return await coach_store.coach_for(call.deps.session, call.deps.person.id)
 
 
@@ -49,8 +51,7 @@ def _refuse_non_coach() -> ActionResult:
 # ---------------------------------------------------------------- asking for a coach
 
 
-@actions.register("handoff.open")
-async def open_for_person(call: ActionCall) -> ActionResult:
+async def open_for_person(call: Call) -> ActionResult:
     """Finds or opens the person's handoff; says what there is to choose to share."""
     deps = call.deps
     reason = str(call.facts.get("reason") or REASON_ASKED)
@@ -69,8 +70,7 @@ async def open_for_person(call: ActionCall) -> ActionResult:
     return ActionResult(facts=facts)
 
 
-@actions.register("handoff.share")
-async def record_share_choice(call: ActionCall) -> ActionResult:
+async def record_share_choice(call: Call) -> ActionResult:
     """Records one yes/no: may the coach see this? (the state's name says what)."""
     handoff = await q.active_handoff(call.deps.session, call.deps.person.id)
     if handoff is not None and call.state and call.state.startswith("share_"):
@@ -78,12 +78,11 @@ async def record_share_choice(call: ActionCall) -> ActionResult:
     return ActionResult()
 
 
-@actions.register("handoff.queue")
-async def queue_for_coaches(call: ActionCall) -> ActionResult:
+async def queue_for_coaches(call: Call) -> ActionResult:
     """Puts the handoff in the queue (coaches are told by the tick) and says what happens next."""
     deps = call.deps
     handoff = await q.active_handoff(deps.session, deps.person.id)
-    facts = {"queued": handoff is not None,
+    facts: dict[str, Any] = {"queued": handoff is not None,
              "timeout_minutes": deps.settings.handoff_claim_timeout_minutes}
     if handoff is not None:
         handoff.consent_done = True
@@ -93,8 +92,7 @@ async def queue_for_coaches(call: ActionCall) -> ActionResult:
     return ActionResult(facts=facts)
 
 
-@actions.register("handoff.accept_offer")
-async def accept_offer(call: ActionCall) -> ActionResult:
+async def accept_offer(call: Call) -> ActionResult:
     """The person said yes to a coach after hard check-ins: open it with that reason."""
     deps = call.deps
     await q.start_handoff(deps.session, deps.person.id, deps.now, reason=REASON_CHECKINS,
@@ -105,8 +103,7 @@ async def accept_offer(call: ActionCall) -> ActionResult:
 # ---------------------------------------------------------------- /end
 
 
-@actions.register("handoff.end")
-async def end_chat(call: ActionCall) -> ActionResult:
+async def end_chat(call: Call) -> ActionResult:
     """/end: a coach closes the chat they hold; a person closes theirs or leaves the queue."""
     deps = call.deps
     session, now, settings = deps.session, deps.now, deps.settings
@@ -149,8 +146,7 @@ async def end_chat(call: ActionCall) -> ActionResult:
 # ---------------------------------------------------------------- coach commands
 
 
-@actions.register("handoff.duty")
-async def set_duty(call: ActionCall) -> ActionResult:
+async def set_duty(call: Call) -> ActionResult:
     """/duty on|off: whether this coach is alerted about new handoffs."""
     coach = await _coach(call)
     if coach is None:
@@ -164,8 +160,7 @@ async def set_duty(call: ActionCall) -> ActionResult:
     return ActionResult(say=[Say(C["duty_status"], {"on_duty": coach.on_duty})])
 
 
-@actions.register("handoff.show_queue")
-async def show_queue(call: ActionCall) -> ActionResult:
+async def show_queue(call: Call) -> ActionResult:
     """/queue: waiting handoffs, urgent first then oldest, each with a Claim button."""
     coach = await _coach(call)
     if coach is None:
@@ -183,8 +178,7 @@ async def show_queue(call: ActionCall) -> ActionResult:
 # ---------------------------------------------------------------- joining as a coach
 
 
-@actions.register("handoff.check_invite")
-async def check_invite(call: ActionCall) -> ActionResult:
+async def check_invite(call: Call) -> ActionResult:
     """/coach_join CODE: checks the code; registers at once when the invite names the coach."""
     deps = call.deps
     if await _coach(call) is not None:
@@ -203,8 +197,7 @@ async def check_invite(call: ActionCall) -> ActionResult:
     return ActionResult(facts={"join": "ask_name", "invite_id": invite.id})
 
 
-@actions.register("handoff.join")
-async def join_with_name(call: ActionCall) -> ActionResult:
+async def join_with_name(call: Call) -> ActionResult:
     """Registers the coach under the name they gave."""
     deps = call.deps
     invite = await coach_store.invite_by_id(deps.session, int(call.facts["invite_id"]),

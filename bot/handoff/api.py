@@ -4,7 +4,7 @@
 
     # the crisis response (in an action, inside the person's step):
     handoff = await open_handoff(deps, reason="crisis", urgent=True)   # queued at once
-    await alert_coach_of_crisis(deps, "self_harm", message=inbound.text)  # if in a relay
+    await alert_coach_of_crisis(deps, "self_harm", message=inbound.text)  # if in a coach chat
     # ...then `goto: flow:handoff` lets the person choose what the coach may see.
 
     # the check-ins, after a run of hard days (returns a goto target, or None):
@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.engine.actions import Say
 from bot.engine.render import code_template
 from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
 from bot.handoff.models import Handoff, HandoffOffer
-from bot.handoff.views import render_outbound
-
-if TYPE_CHECKING:
-    from bot.app import Deps
+from bot.handoff.roles import in_coach_chat
+from bot.ports import StepContext as Deps
 
 log = logging.getLogger(__name__)
 
@@ -56,40 +54,30 @@ async def active_relay(session: AsyncSession, person_id: int) -> Handoff | None:
     return await q.active_relay(session, person_id)
 
 
-async def speaks_as_coach(session: AsyncSession, person_id: int) -> bool:
-    """Whether this person's next plain message is a coach's words to someone else: they
-    hold a claimed handoff (coach mode) or owe a closing note. The safety screens leave
-    such messages alone (they are not about the coach's own safety)."""
-    coach = await coach_store.coach_for(session, person_id)
-    if coach is None:
-        return False
-    if await q.held_by(session, coach.id) is not None:
-        return True
-    return await q.pending_note(session, coach.id) is not None
-
-
 async def alert_coach_of_crisis(
     deps: Deps, category: str, *, message: str | None = None
 ) -> bool:
-    """Tell the coach in a live relay with this person that the safety screen fired.
+    """Tell the coach in a live chat with this person that the safety screen fired.
 
     The crisis message itself never reached the relay (the screen runs first), so it is
-    passed on here, and kept with the relayed messages. Returns True when a coach was told.
+    passed on here, and kept with the relayed messages. The alert goes out after the step
+    commits, once (a step run again after a write conflict starts from an empty outbox).
+    Returns True when a coach will be told.
     """
+    if not in_coach_chat(deps.facts):
+        return False
     handoff = await q.active_relay(deps.session, deps.person.id)
     if handoff is None or handoff.coach_id is None:
         return False
     if message:
         q.record_message(deps.session, handoff, "person", message, deps.now)
     coach_key = await coach_store.coach_key(deps.session, handoff.coach_id)
-    transport = deps.app.transport
-    if coach_key is None or transport is None:
-        log.warning("a crisis during a relay could not be passed to the coach (no channel)")
+    if coach_key is None:
         return False
-    reply = render_outbound(deps.app, CRISIS_ALERT, {
+    deps.send_after_commit(Say(CRISIS_ALERT, {
         "number": handoff.number, "category": category, "message": message,
-    })
-    return await transport.send_to(coach_key, reply)
+    }, to=coach_key))
+    return True
 
 
 async def offer_after_hard_checkins(deps: Deps) -> str | None:

@@ -9,22 +9,18 @@ then, that coach's own hello says enough and the notice is dropped.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.messages import Outbound
 from bot.engine.render import code_template
 from bot.handoff.models import WAITING, Handoff
-from bot.handoff.ticks import crisis_lines
 from bot.handoff.views import handoff_context, render_outbound
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds, one_off
-from bot.scheduling.models import SCHEDULED, Nudge
+from bot.ports import Services
+from bot.referrals import notice_lines
+from bot.scheduling.kinds import DueNudge, NudgeKind, one_off
+from bot.scheduling.store import schedule_once
 from bot.storage.models import Person
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot
 
 COACH_LEFT = "coach_left"
 COACH_LEFT_TEMPLATE = code_template("handoff/coach_left")
@@ -34,17 +30,10 @@ COACH_LEFT_GRACE = timedelta(hours=12)
 
 async def schedule_coach_left(session: AsyncSession, handoff: Handoff, now: datetime) -> None:
     """The person in `handoff` is told, at once, that their coach had to leave."""
-    ref = str(handoff.id)
-    row = (await session.execute(select(Nudge).where(
-        Nudge.person_id == handoff.person_id, Nudge.kind == COACH_LEFT, Nudge.ref == ref,
-    ))).scalar_one_or_none()
-    if row is None:
-        row = Nudge(person_id=handoff.person_id, kind=COACH_LEFT, ref=ref, created_at=now)
-        session.add(row)
-    row.status, row.due_at, row.attempts, row.updated_at = SCHEDULED, now, 0, now
+    await schedule_once(session, handoff.person_id, COACH_LEFT, now, now, ref=str(handoff.id))
 
 
-async def compose_coach_left(app: RecoveryBot, due: DueNudge, now: datetime
+async def compose_coach_left(app: Services, due: DueNudge, now: datetime
                              ) -> list[Outbound] | None:
     """The notice, with the person's crisis lines; nothing once another coach has the chat."""
     async with app.db.session() as session:
@@ -54,9 +43,9 @@ async def compose_coach_left(app: RecoveryBot, due: DueNudge, now: datetime
             return None
         settings = app.settings
         context = handoff_context(handoff, now)
-        context.update(crisis_lines(person.country or settings.default_country,
-                                    settings.default_country))
-    return [render_outbound(app, COACH_LEFT_TEMPLATE, context)]
+        context.update(notice_lines(person.country, settings.default_country))
+        renderer = app.renderer(person.locale)
+    return [render_outbound(renderer, COACH_LEFT_TEMPLATE, context)]
 
 
-nudge_kinds.register(NudgeKind(COACH_LEFT, COACH_LEFT_GRACE, compose_coach_left, one_off))
+COACH_LEFT_NUDGE = NudgeKind(COACH_LEFT, COACH_LEFT_GRACE, compose_coach_left, one_off)

@@ -1,11 +1,11 @@
 """The live relay, coach buttons, the closing note, and asking for a person in words.
 
-Who is speaking (a pure policy, `role_of`): a registered coach who holds a claimed handoff
-is in *coach mode*: every plain message they send goes to that person, and commands still
-work (/end, /queue...). A coach who just closed a chat has their next message taken as the
-closing note ("skip" for none). Otherwise a coach talks to the bot like anyone else. A person
-whose handoff is claimed has their plain messages relayed to the coach; the safety screen
-still runs on them first (it is engine step 1, before this intercept).
+Who is speaking is a pure policy, `roles.role_of`, over facts read with the person: a coach
+who holds a claimed handoff is in *coach mode*: every plain message they send goes to that
+person, and commands still work (/end, /queue...). A coach who just closed a chat has their
+next message taken as the closing note ("skip" for none). Otherwise a coach talks to the bot
+like anyone else. A person whose handoff is claimed has their plain messages relayed to the
+coach; the safety screen still runs on them first (it is engine step 1, before this intercept).
 
 Buttons `h:...` are ours, signed (see `signing.py`): Claim is for coaches only, the rating
 is for the handoff's own person only. Anything else is refused politely and logged without
@@ -17,10 +17,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import TYPE_CHECKING
 
 import yaml
-from sqlalchemy import ColumnElement, exists, or_
 
 from bot.engine.actions import Say
 from bot.engine.inputs import normalise
@@ -30,15 +28,13 @@ from bot.engine.runtime import Interrupt
 from bot.engine.state import ConversationState
 from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
-from bot.handoff.models import CLAIMED, CLOSED, Coach, Handoff
+from bot.handoff.models import CLOSED, Coach, Handoff
+from bot.handoff.roles import Role, role_of
 from bot.handoff.sharing import coach_view
 from bot.handoff.signing import ButtonData, is_handoff_button, verify
 from bot.handoff.views import RATINGS, handoff_context, user_key_of
-from bot.hooks import hooks
 from bot.paths import RESOURCES_DIR
-
-if TYPE_CHECKING:
-    from bot.app import Deps
+from bot.ports import StepContext as Deps
 
 log = logging.getLogger(__name__)
 
@@ -74,19 +70,15 @@ def asks_for_a_person(text: str, locale: str = "en") -> bool:
 # ---------------------------------------------------------------- asking in words
 
 
-@hooks.screen
 async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
     """ "Can I talk to a real person?" starts the handoff flow, like /coach.
 
-    The crisis screen runs before every other screen (`SAFETY_FIRST` in bot/hooks.py), so a
-    crisis is never answered with a queue. In a live relay the words go to the coach instead.
+    The crisis screen runs before every other screen (`SAFETY_FIRST`), so a crisis is never
+    answered with a queue. In a live coach chat the words go to the coach instead.
     """
-    if not inbound.text or not asks_for_a_person(inbound.text, deps.settings.locale):
+    if not inbound.text or not asks_for_a_person(inbound.text, deps.locale):
         return None
-    if await q.active_relay(deps.session, deps.person.id) is not None:
-        return None
-    coach = await coach_store.coach_for(deps.session, deps.person.id)
-    if coach is not None and await q.held_by(deps.session, coach.id) is not None:
+    if role_of(deps.facts) in (Role.IN_COACH_CHAT, Role.COACH_IN_CHAT):
         return None
     return Interrupt(HANDOFF_FLOW, {"reason": "asked"})
 
@@ -94,19 +86,6 @@ async def ask_for_a_person(inbound: Inbound, deps: Deps) -> Interrupt | None:
 # ---------------------------------------------------------------- relay and buttons
 
 
-IN_HANDOFF_BUSINESS = "handoff.in_business"
-
-
-@hooks.person_fact(IN_HANDOFF_BUSINESS)
-def _in_handoff_business(person_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """A coach, or in a live relay (read with the person: most people are neither)."""
-    return or_(
-        exists().where(Coach.person_id == person_id),
-        exists().where(Handoff.person_id == person_id, Handoff.status == CLAIMED),
-    )
-
-
-@hooks.intercept
 async def handoff_intercept(
     inbound: Inbound, state: ConversationState, deps: Deps
 ) -> list[Say] | None:
@@ -116,21 +95,20 @@ async def handoff_intercept(
     if inbound.kind is not InboundKind.TEXT or not (inbound.text or "").strip():
         return None
     text = (inbound.text or "").strip()
-    if not deps.facts.get(IN_HANDOFF_BUSINESS, True):
+    role = role_of(deps.facts)
+    if role is Role.PERSON or role is Role.COACH:
         return None  # most messages: on to the flows, at no query of our own
+    if role is Role.IN_COACH_CHAT:
+        relay = await q.active_relay(deps.session, deps.person.id)
+        return None if relay is None else await _person_says(deps, relay, text)
     coach = await coach_store.coach_for(deps.session, deps.person.id)
-    if coach is not None:
+    if coach is None:
+        return None
+    if role is Role.COACH_IN_CHAT:
         held = await q.held_by(deps.session, coach.id)
-        if held is not None:
-            return await _coach_says(deps, coach, held, text)
-    relay = await q.active_relay(deps.session, deps.person.id)
-    if relay is not None:
-        return await _person_says(deps, relay, text)
-    if coach is not None:
-        pending = await q.pending_note(deps.session, coach.id)
-        if pending is not None:
-            return _take_note(deps, coach, pending, text)
-    return None
+        return None if held is None else await _coach_says(deps, coach, held, text)
+    pending = await q.pending_note(deps.session, coach.id)
+    return None if pending is None else _take_note(deps, coach, pending, text)
 
 
 async def _coach_says(deps: Deps, coach: Coach, handoff: Handoff, text: str) -> list[Say]:
@@ -152,7 +130,7 @@ async def _person_says(deps: Deps, handoff: Handoff, text: str) -> list[Say]:
 
 def _take_note(deps: Deps, coach: Coach, handoff: Handoff, text: str) -> list[Say]:
     handoff.note_pending = False
-    if normalise(text) in deps.app.engine.words.skip:
+    if normalise(text) in deps.services.words(deps.locale).skip:
         return [Say(C["note_skipped"], {"number": handoff.number})]
     handoff.note = text[:NOTE_LIMIT]
     q.audit(deps.session, handoff.id, coach.id, "note", deps.now)

@@ -1,7 +1,7 @@
 """The handoff tick: tell coaches about new handoffs, re-alert urgent ones, and tell a person
 honestly when nobody has been free.
 
-`due_messages(app, now)` is the core: it claims what is due with guarded UPDATEs (so several
+`due_messages(services, now)` is the core: it claims what is due with guarded UPDATEs (so several
 workers never send the same alert twice), commits, and returns the messages; `handoff_tick`
 sends them through the channel. A background APScheduler job runs it every
 SCHEDULER_TICK_SECONDS once a channel is ready. Tests call it with a FixedClock's `now`.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,15 +26,11 @@ from bot.handoff.views import (
     handoff_context,
     hours_context,
     render_outbound,
-    user_key_of,
 )
-from bot.hooks import StopFn, hooks
-from bot.safety.referrals import ReferralDataError, load_directory
-from bot.scheduling.service import every, nothing_to_stop
+from bot.ports import Services, StopFn, Transport, nothing_to_stop
+from bot.referrals import notice_lines
+from bot.scheduling.service import every
 from bot.storage.models import Person
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot, Transport
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +66,12 @@ async def _claim_row(session: AsyncSession, handoff: Handoff, values: dict[str, 
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def _alerts(app: RecoveryBot, session: AsyncSession, handoff: Handoff, template: str,
+async def _alerts(app: Services, session: AsyncSession, handoff: Handoff, template: str,
                   now: datetime) -> list[Delivery]:
     context = handoff_context(handoff, now)
     context["timeout_minutes"] = app.settings.handoff_claim_timeout_minutes
     buttons = claim_buttons(app.settings, handoff)
-    out = render_outbound(app, template, context, buttons)
+    out = render_outbound(app.renderer(), template, context, buttons)
     keys = [key for coach, key in await coach_store.on_duty_coaches(session)
             if coach.person_id != handoff.person_id]
     if app.settings.coaches_chat_id is not None:
@@ -83,24 +79,7 @@ async def _alerts(app: RecoveryBot, session: AsyncSession, handoff: Handoff, tem
     return [Delivery(key, out) for key in keys]
 
 
-def crisis_lines(country: str, default: str) -> dict[str, Any]:
-    """The country's crisis lines and emergency number, as template context."""
-    try:
-        directory = load_directory(country, default=default)
-    except ReferralDataError:
-        log.error("the referral directory could not be loaded for a handoff notice")
-        return {"lines": [], "emergency": None, "country_name": None}
-    lines = [{"name": entry.name, "phone": entry.contact.phone,
-              "phone_option": entry.contact.phone_option,
-              "text_number": entry.contact.text_number,
-              "text_keyword": entry.contact.text_keyword,
-              "website": entry.contact.website, "hours": entry.hours}
-             for entry in directory.crisis_lines()]
-    return {"lines": lines, "emergency": directory.emergency_number,
-            "country_name": directory.name}
-
-
-async def _timeout_notice(app: RecoveryBot, session: AsyncSession, handoff: Handoff,
+async def _timeout_notice(app: Services, session: AsyncSession, handoff: Handoff,
                           now: datetime) -> Delivery:
     person = await session.get(Person, handoff.person_id)
     assert person is not None
@@ -108,13 +87,11 @@ async def _timeout_notice(app: RecoveryBot, session: AsyncSession, handoff: Hand
     context = handoff_context(handoff, now)
     context.update(timeout_minutes=settings.handoff_claim_timeout_minutes)
     context.update(hours_context(settings, now, person.timezone))
-    context.update(crisis_lines(person.country or settings.default_country,
-                                 settings.default_country))
-    key = await user_key_of(session, handoff.person_id)
-    return Delivery(key, render_outbound(app, TIMEOUT, context))
+    context.update(notice_lines(person.country, settings.default_country))
+    return Delivery(person.user_key, render_outbound(app.renderer(person.locale), TIMEOUT, context))
 
 
-async def due_messages(app: RecoveryBot, now: datetime) -> tuple[list[Delivery], TickReport]:
+async def due_messages(app: Services, now: datetime) -> tuple[list[Delivery], TickReport]:
     """Claim and build everything due at `now`; committed before anything is sent."""
     timeout = timedelta(minutes=app.settings.handoff_claim_timeout_minutes)
     deliveries: list[Delivery] = []
@@ -143,23 +120,17 @@ async def due_messages(app: RecoveryBot, now: datetime) -> tuple[list[Delivery],
     return deliveries, TickReport(alerts=alerts, timeouts=timeouts)
 
 
-async def handoff_tick(app: RecoveryBot, now: datetime,
-                       transport: Transport | None = None) -> TickReport:
+async def handoff_tick(app: Services, now: datetime, transport: Transport) -> TickReport:
     """One tick: claim what is due at `now`, then send it through the channel."""
     deliveries, report = await due_messages(app, now)
-    channel = transport or app.transport
     sent = 0
     for delivery in deliveries:
-        if channel is None:
-            log.warning("a handoff message could not be sent: no channel is running")
-            continue
-        if await channel.send_to(delivery.user_key, delivery.outbound):
+        if await transport.send_to(delivery.user_key, delivery.outbound):
             sent += 1
     return TickReport(alerts=report.alerts, timeouts=report.timeouts, sent=sent)
 
 
-@hooks.service
-async def start_handoff_ticks(app: RecoveryBot, transport: Transport) -> StopFn:
+async def start_handoff_ticks(app: Services, transport: Transport) -> StopFn:
     """Runs the handoff tick every SCHEDULER_TICK_SECONDS (one job, never overlapping)."""
 
     async def tick() -> None:

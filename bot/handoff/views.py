@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,16 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine.messages import Button, Outbound
+from bot.engine.render import Renderer, code_template
 from bot.engine.state import ConversationState
 from bot.handoff.hours import next_opening
-from bot.engine.render import code_template
 from bot.handoff.models import REASONS, Handoff
 from bot.handoff.queue import SHARE_ITEMS, shared_items
 from bot.handoff.signing import sign
-from bot.storage.models import Conversation, Person
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot
+from bot.storage.models import Person
+from bot.storage.people import read_conversation
 
 RATINGS = ("helped", "okay", "not_really")
 RATING_LABELS = tuple(code_template(f"handoff/btn_rate_{value}") for value in RATINGS)
@@ -90,19 +88,18 @@ async def user_key_of(session: AsyncSession, person_id: int) -> str:
 
 async def has_flow_in_progress(session: AsyncSession, person_id: int) -> bool:
     """Whether the person was in the middle of something with the bot (for /continue)."""
-    row = await session.get(Conversation, person_id)
-    if row is None:
+    stored = await read_conversation(session, person_id)
+    if stored is None:
         return False
-    state = ConversationState.from_dict(row.data)
+    state = ConversationState.from_dict(stored[0])
     return state.current is not None or bool(state.paused)
 
 
 def render_outbound(
-    app: RecoveryBot, template: str, context: dict[str, Any],
+    renderer: Renderer, template: str, context: dict[str, Any],
     buttons: tuple[tuple[str, str], ...] = (),
 ) -> Outbound:
     """A message rendered outside a person's step (alerts, timeout notices)."""
-    renderer = app.engine.renderer
     return Outbound(
         text=renderer.render(template, context),
         template=template,

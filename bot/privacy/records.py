@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.all_models import Base
+from bot.schema import Base
 
 PEOPLE = "people"
 # Mentions that are still about the person: an operator's invite that a coach used names
@@ -89,6 +89,7 @@ async def rows_about(session: AsyncSession, person_id: int) -> dict[str, list[di
     found: dict[str, list[dict[str, Any]]] = {}
     for table in exported_tables():
         where = owner_filter(table, person_id)
+        assert where is not None  # exported tables all lead to a person
         order = list(table.primary_key.columns)
         result = await session.execute(select(table).where(where).order_by(*order))
         found[table.name] = [dict(row._mapping) for row in result]
@@ -105,6 +106,7 @@ async def delete_rows_about(session: AsyncSession, person_id: int) -> int:
     removed = 0
     for table in reversed(tables_about_people()):
         where = owner_filter(table, person_id)
+        assert where is not None  # tables about people all lead to a person
         result = await session.execute(delete(table).where(where))
         removed += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
     session.expunge_all()

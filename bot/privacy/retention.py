@@ -15,21 +15,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot.engine.messages import Outbound
 from bot.engine.render import code_template
-from bot.hooks import StopFn, hooks
+from bot.ports import Services, StopFn, Transport, nothing_to_stop
 from bot.privacy.forget import forget_person
 from bot.privacy.models import DELETED_BY_RETENTION, RetentionNotice
-from bot.scheduling.service import every, nothing_to_stop
+from bot.scheduling.service import every
 from bot.storage.models import Person
 from bot.storage.people import find_person, person_view
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot, Transport
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +42,7 @@ class RetentionStats:
     deleted: int = 0
 
 
-async def _quiet_people(app: RecoveryBot, before: datetime) -> list[tuple[int, str, datetime,
+async def _quiet_people(app: Services, before: datetime) -> list[tuple[int, str, datetime,
                                                                          datetime | None]]:
     async with app.db.session() as session:
         rows = await session.execute(
@@ -58,7 +54,7 @@ async def _quiet_people(app: RecoveryBot, before: datetime) -> list[tuple[int, s
         return [tuple(row) for row in rows.all()]  # type: ignore[misc]
 
 
-async def _warn(app: RecoveryBot, transport: Transport, person_id: int, key: str,
+async def _warn(app: Services, transport: Transport, person_id: int, key: str,
                 now: datetime) -> None:
     async with app.db.session() as session:
         person = await session.get(Person, person_id)
@@ -69,27 +65,27 @@ async def _warn(app: RecoveryBot, transport: Transport, person_id: int, key: str
             session.add(RetentionNotice(person_id=person_id, warned_at=now))
         else:
             notice.warned_at = now
-        text = app.engine.renderer.render(WARNING, {
+        text = app.renderer(person.locale).render(WARNING, {
             "person": person_view(person), "retention_days": app.settings.retention_days,
         })
     await transport.send_to(key, Outbound(text, WARNING))
 
 
-async def _delete(app: RecoveryBot, transport: Transport, key: str, now: datetime,
+async def _delete(app: Services, transport: Transport, key: str, now: datetime,
                   quiet_since: datetime) -> bool:
     async with app.person_lock(key), app.db.session() as session:
         person = await find_person(session, key, lock=True)
         if person is None or person.last_seen_at >= quiet_since:
             return False  # they wrote meanwhile
         says = await forget_person(session, person, now, DELETED_BY_RETENTION)
-        notes = [(say.to, Outbound(app.engine.renderer.render(say.template, say.context),
+        notes = [(say.to, Outbound(app.renderer().render(say.template, say.context),
                                    say.template)) for say in says if say.to]
     for to, outbound in notes:
         await transport.send_to(to, outbound)
     return True
 
 
-async def retention_pass(app: RecoveryBot, transport: Transport, now: datetime) -> RetentionStats:
+async def retention_pass(app: Services, transport: Transport, now: datetime) -> RetentionStats:
     """Warn and delete quiet people as RETENTION_DAYS says; nothing when it is unset."""
     stats = RetentionStats()
     days = app.settings.retention_days
@@ -112,8 +108,7 @@ async def retention_pass(app: RecoveryBot, transport: Transport, now: datetime) 
     return stats
 
 
-@hooks.service
-async def start_retention(app: RecoveryBot, transport: Transport) -> StopFn:
+async def start_retention(app: Services, transport: Transport) -> StopFn:
     """An hourly retention pass while the channel runs (only when RETENTION_DAYS is set)."""
 
     async def run_pass() -> None:

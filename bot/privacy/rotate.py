@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Column, Table, Text, and_, literal, select, type_coerce, update
 
+from bot.schema import Base
 from bot.storage import crypto
-from bot.storage.all_models import Base
 from bot.storage.db import Database
 from bot.storage.types import EncryptedJSON, EncryptedText
 

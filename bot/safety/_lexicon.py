@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.paths import SAFETY_DIR
+from bot.paths import safety_dir
 from bot.safety._compile import _WRAP_HEAD, _WRAP_TAIL, Compiler, SafetyDataError, read_yaml
 from bot.safety._engine import ABOUT_VALUES, Negation, Rule, RuleSet
 from bot.safety._text import Substitution
@@ -217,21 +217,21 @@ def _load(directory: Path, name: str, compile_fn: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=4)
-def crisis_lexicon(directory: Path = SAFETY_DIR) -> CrisisLexicon:
+def crisis_lexicon(directory: Path = safety_dir()) -> CrisisLexicon:
     """Returns the compiled crisis lexicon (read once). Raises SafetyDataError if invalid."""
     lexicon: CrisisLexicon = _load(directory, CRISIS_FILE, compile_crisis)
     return lexicon
 
 
 @functools.lru_cache(maxsize=4)
-def clinical_lexicon(directory: Path = SAFETY_DIR) -> ClinicalLexicon:
+def clinical_lexicon(directory: Path = safety_dir()) -> ClinicalLexicon:
     """Returns the compiled clinical lexicon (read once). Raises SafetyDataError if invalid."""
     lexicon: ClinicalLexicon = _load(directory, CLINICAL_FILE, compile_clinical)
     return lexicon
 
 
 @functools.lru_cache(maxsize=4)
-def forbidden_lexicon(directory: Path = SAFETY_DIR) -> ForbiddenLexicon:
+def forbidden_lexicon(directory: Path = safety_dir()) -> ForbiddenLexicon:
     """Returns the compiled forbidden-language lexicon (read once). Raises if invalid."""
     lexicon: ForbiddenLexicon = _load(directory, FORBIDDEN_FILE, compile_forbidden)
     return lexicon

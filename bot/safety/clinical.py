@@ -13,45 +13,39 @@ so ordinary answers reach the flow. In a live relay the question goes to the coa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.engine.actions import ActionResult
 from bot.engine.messages import Inbound
 from bot.engine.runtime import Interrupt
-from bot.handoff import active_relay, speaks_as_coach
-from bot.hooks import DEFAULT_PRIORITY, hooks
-from bot.safety.directory_view import clinician_facts, directory_for
+from bot.handoff import role_of
+from bot.handoff.roles import Role
+from bot.ports import Call
+from bot.ports import StepContext as Deps
+from bot.referrals import clinician_facts, directory_for
+from bot.registry import DEFAULT_PRIORITY
 from bot.safety.screen import clinical_screen
-
-if TYPE_CHECKING:
-    from bot.app import Deps
 
 CLINICAL_FLOW = "clinical"
 CLINICAL_PRIORITY = DEFAULT_PRIORITY + 100
 """After the crisis screen and after asking for a person in words."""
 
 
-@hooks.screen(priority=CLINICAL_PRIORITY)
 async def screen_for_clinical(inbound: Inbound, deps: Deps) -> Interrupt | None:
     """A clinical request starts the clinical-boundary answer; anything else goes on."""
     text = (inbound.text or "").strip()
     if not text or text.startswith("/"):
         return None
-    request = clinical_screen(text)
+    request = clinical_screen(text, deps.locale)
     if request is None:
         return None
-    if await active_relay(deps.session, deps.person.id) is not None:
-        return None
-    if await speaks_as_coach(deps.session, deps.person.id):
-        return None
+    if role_of(deps.facts) in (Role.IN_COACH_CHAT, Role.COACH_IN_CHAT, Role.COACH_NOTE):
+        return None  # a coach is there to answer (or a coach is speaking)
     return Interrupt(CLINICAL_FLOW, {
         "kind": request.kind, "substance": request.substance,
         "stopping_risk": request.stopping_risk,
     })
 
 
-@actions.register("safety.clinical_open")
-async def open_clinical(call: ActionCall) -> ActionResult:
+async def open_clinical(call: Call) -> ActionResult:
     """Where to find a clinician in the person's country, as facts."""
     deps = call.deps
     directory = directory_for(deps.person.country, deps.settings.default_country)

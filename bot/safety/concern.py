@@ -2,9 +2,10 @@
 
 The crisis screen (`screen.crisis_screen`) fires only when it can name the crisis. People
 often don't: "whats the tallest car park that doesnt have the fences up top", "gave my dog
-to my sister, told her its just for a bit". The cues in `resources/safety/concern_cues.yaml`
-catch such messages; the bot then asks straight out, as a peer coach would, whether the
-person or someone with them is in danger right now (`flows/crisis.yaml`, state `check`).
+to my sister, told her its just for a bit". The cues in
+`resources/safety/<locale>/concern_cues.yaml` catch such messages; the bot then asks straight
+out, as a peer coach would, whether the person or someone with them is in danger right now
+(`flows/crisis.yaml`, state `check`).
 A "yes" opens the full crisis response; "I'm safe" goes back to where they were.
 
 A cue is not acted on within CHECK_QUIET_HOURS of the person's last crisis response or check,
@@ -19,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.paths import SAFETY_DIR
+from bot.paths import safety_dir
 from bot.safety._compile import Compiler, SafetyDataError, read_yaml
 from bot.safety._lexicon import compiler_vocab
 from bot.safety.screen import normalised
@@ -57,7 +58,7 @@ def compile_cues(data: dict[str, Any], vocab: dict[str, str]) -> tuple[tuple[Cue
 
 
 @functools.lru_cache(maxsize=4)
-def concern_cues(directory: Path = SAFETY_DIR) -> tuple[Cue, ...]:
+def concern_cues(directory: Path = safety_dir()) -> tuple[Cue, ...]:
     """The compiled cues (read once); raises SafetyDataError listing every problem."""
     data, errors = read_yaml(directory / CUES_FILE)
     lexicon_data, lexicon_errors = read_yaml(directory / CRISIS_FILE)
@@ -68,10 +69,12 @@ def concern_cues(directory: Path = SAFETY_DIR) -> tuple[Cue, ...]:
     return cues
 
 
-def concern_screen(text: str, cues: tuple[Cue, ...] | None = None) -> str | None:
+def concern_screen(
+    text: str, cues: tuple[Cue, ...] | None = None, locale: str = "en"
+) -> str | None:
     """The id of the first cue the message matches, or None."""
-    message = normalised(text)
-    for cue in concern_cues() if cues is None else cues:
+    message = normalised(text, locale)
+    for cue in concern_cues(safety_dir(locale)) if cues is None else cues:
         if cue.pattern.search(message):
             return cue.cue_id
     return None

@@ -5,8 +5,8 @@ onboarding, mid-plan, mid-check-in, during a coach relay):
 
 1. the screen (registered with `SAFETY_FIRST`, so before every other screen) records a
    `SafetyEvent` (category and rule id, never the text), tells the coach if a relay is live
-   (`alert_coach_of_crisis`, which passes the message on to that coach only), and schedules
-   one follow-up an hour later (`safety_followup`, see followup.py);
+   (`alert_coach_of_crisis`, which passes the message on to that coach only, after the step
+   commits), and schedules one follow-up an hour later (`safety_followup`, see followup.py);
 2. it returns `Interrupt("crisis", ...)`: the engine stacks `flows/crisis.yaml` on top of
    whatever was going on, before anything else is said. The interrupted state never sees the
    text: no reflection runs and nothing is stored as an answer;
@@ -23,24 +23,21 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot import metrics
-from bot.engine.actions import ActionCall, ActionResult, actions
+from bot.engine.actions import ActionResult
 from bot.engine.messages import Inbound
 from bot.engine.runtime import Interrupt
 from bot.handoff import alert_coach_of_crisis, open_handoff, speaks_as_coach
-from bot.hooks import SAFETY_FIRST, hooks
-from bot.safety.directory_view import crisis_facts, directory_for
+from bot.ports import Call
+from bot.ports import StepContext as Deps
+from bot.referrals import crisis_facts, directory_for
 from bot.safety.concern import CHECK_QUIET_HOURS, UNCLEAR, concern_screen
 from bot.safety.models import SafetyEvent
 from bot.safety.screen import CrisisSignal, crisis_screen
-from bot.scheduling.models import SCHEDULED, Nudge
-
-if TYPE_CHECKING:
-    from bot.app import Deps
+from bot.scheduling.store import schedule_once
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +47,14 @@ FOLLOWUP_AFTER = timedelta(hours=1)
 CHECK = "check"  # the safety event (and metric label) of a concern check question
 
 
-@hooks.screen(priority=SAFETY_FIRST)
 async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     """Every inbound text, first of all: a crisis starts the crisis response."""
     if not inbound.text:
         return None
-    signal = crisis_screen(inbound.text)
+    signal = crisis_screen(inbound.text, deps.locale)
     if signal is None:
         return await check_on_concern(inbound.text, deps)
-    if await speaks_as_coach(deps.session, deps.person.id):
+    if speaks_as_coach(deps.facts):
         return None
     metrics.crisis_screens.labels(signal.category).inc()
     await record_crisis(deps, signal, inbound.text)
@@ -69,8 +65,8 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
 
 async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
     """An indirect sign (a concern cue): ask whether anyone is in danger, unless asked lately."""
-    cue = concern_screen(text)
-    if cue is None or await speaks_as_coach(deps.session, deps.person.id):
+    cue = concern_screen(text, locale=deps.locale)
+    if cue is None or speaks_as_coach(deps.facts):
         return None
     recent = (await deps.session.execute(
         select(SafetyEvent.id).where(SafetyEvent.person_id == deps.person.id,
@@ -86,8 +82,7 @@ async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
     return Interrupt(CRISIS_FLOW, {"category": UNCLEAR, "rule": cue, "about_other": False})
 
 
-@actions.register("safety.check_answer")
-async def answer_check(call: ActionCall) -> ActionResult:
+async def answer_check(call: Call) -> ActionResult:
     """The answer to "is anyone in danger?": yes opens the crisis response in full."""
     answer = str(call.value)
     if answer == "no":
@@ -115,25 +110,11 @@ async def record_crisis(deps: Deps, signal: CrisisSignal, text: str) -> None:
 
 async def schedule_followup(deps: Deps) -> None:
     """One follow-up per person, an hour after their latest crisis message."""
-    row = (await deps.session.execute(
-        select(Nudge).where(Nudge.person_id == deps.person.id, Nudge.kind == FOLLOWUP_KIND,
-                            Nudge.ref == "")
-        .with_for_update()
-    )).scalar_one_or_none()
-    if row is None:
-        row = Nudge(person_id=deps.person.id, kind=FOLLOWUP_KIND, ref="", attempts=0,
-                    created_at=deps.now)
-        deps.session.add(row)
-    row.status = SCHEDULED
-    row.due_at = deps.now + FOLLOWUP_AFTER
-    row.attempts = 0
-    row.claimed_until = None
-    row.claim_token = None
-    row.updated_at = deps.now
+    await schedule_once(deps.session, deps.person.id, FOLLOWUP_KIND, deps.now + FOLLOWUP_AFTER,
+                        deps.now)
 
 
-@actions.register("safety.crisis_open")
-async def open_crisis(call: ActionCall) -> ActionResult:
+async def open_crisis(call: Call) -> ActionResult:
     """Loads the person's country's emergency number and crisis lines into facts."""
     deps = call.deps
     person = deps.person
@@ -147,8 +128,7 @@ async def open_crisis(call: ActionCall) -> ActionResult:
     return ActionResult(facts=facts)
 
 
-@actions.register("safety.urgent_coach")
-async def ask_for_coach_now(call: ActionCall) -> ActionResult:
+async def ask_for_coach_now(call: Call) -> ActionResult:
     """An urgent handoff: queued at once, coaches alerted first; facts say what happens."""
     handoff = await open_handoff(call.deps, reason="crisis", urgent=True)
     return ActionResult(facts={"coach_status": handoff.status})

@@ -10,20 +10,16 @@ answered is taken off first, so they are not brought back to it afterwards.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 from bot.engine.messages import Outbound
 from bot.engine.state import ConversationState
 from bot.handoff import active_relay
+from bot.ports import Services
 from bot.safety.crisis import CRISIS_FLOW, FOLLOWUP_KIND
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds, one_off
-from bot.storage.models import Conversation, Person
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot
+from bot.scheduling.kinds import DueNudge, NudgeKind, one_off
+from bot.storage.models import Person
+from bot.storage.people import edit_conversation
 
 FOLLOWUP_FLOW = "crisis_followup"
 # After downtime, a follow-up this late still goes out; a later one would arrive out of the
@@ -31,30 +27,20 @@ FOLLOWUP_FLOW = "crisis_followup"
 FOLLOWUP_GRACE = timedelta(hours=6)
 
 
-async def _drop_crisis_frames(session: AsyncSession, person_id: int) -> None:
-    """Takes crisis flows off the top of the person's conversation."""
-    conversation = (await session.execute(
-        select(Conversation).where(Conversation.person_id == person_id).with_for_update()
-    )).scalar_one_or_none()
-    if conversation is None:
-        return
-    state = ConversationState.from_dict(conversation.data)
-    changed = False
-    while state.current is not None and state.current.flow in (CRISIS_FLOW, FOLLOWUP_FLOW):
-        state.frames.pop()
-        changed = True
-    if changed:
-        conversation.data = state.to_dict()
+def _without_crisis_frames(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The conversation without crisis flows on top (None when there were none)."""
+    state = ConversationState.from_dict(data)
+    return state.to_dict() if state.drop_top({CRISIS_FLOW, FOLLOWUP_FLOW}) else None
 
 
-async def compose_followup(app: RecoveryBot, due: DueNudge, now: datetime) -> list[Outbound] | None:
+async def compose_followup(app: Services, due: DueNudge, now: datetime) -> list[Outbound] | None:
     """Starts the follow-up flow, unless a coach is with the person right now."""
     async with app.db.session() as session:
         person = await session.get(Person, due.person_id)
         if person is None or await active_relay(session, person.id) is not None:
             return None
-        await _drop_crisis_frames(session, person.id)
+        await edit_conversation(session, person.id, _without_crisis_frames)
     return await app.start_flow_for(due.user_key, FOLLOWUP_FLOW, {"scheduled": True})
 
 
-nudge_kinds.register(NudgeKind(FOLLOWUP_KIND, FOLLOWUP_GRACE, compose_followup, one_off))
+FOLLOWUP_NUDGE = NudgeKind(FOLLOWUP_KIND, FOLLOWUP_GRACE, compose_followup, one_off)

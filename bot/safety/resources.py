@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.engine.actions import ActionCall, ActionResult, actions
-from bot.safety.directory_view import categories_for, category_entries, directory_for
+from bot.engine.actions import ActionResult
+from bot.ports import Call
+from bot.referrals import categories_for, category_entries, directory_for
 
 
-@actions.register("safety.resources_open")
-async def open_resources(call: ActionCall) -> ActionResult:
+async def open_resources(call: Call) -> ActionResult:
     """The kinds of help listed for the person (only those with entries for them)."""
     deps = call.deps
     directory = directory_for(deps.person.country, deps.settings.default_country)
@@ -19,8 +19,7 @@ async def open_resources(call: ActionCall) -> ActionResult:
     })
 
 
-@actions.register("safety.resources_show")
-async def show_category(call: ActionCall) -> ActionResult:
+async def show_category(call: Call) -> ActionResult:
     """The entries of the chosen kind, as facts for `safety/resources_list`."""
     deps = call.deps
     directory = directory_for(deps.person.country, deps.settings.default_country)

@@ -17,10 +17,10 @@ Every rule is data in `resources/safety/`; this module only applies it.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 
+from bot.paths import safety_dir
 from bot.safety._engine import RuleSet, find_in_clause, requirements_met, speaks_of_past
 from bot.safety._lexicon import (
     CRISIS_CATEGORIES,
@@ -74,13 +74,13 @@ class ClinicalRequest:
 
 
 @functools.lru_cache(maxsize=64)
-def normalised(text: str) -> str:
+def normalised(text: str, locale: str = "en") -> str:
     """`text` as the crisis screen and the concern cues read it (each message normalised once)."""
-    lexicon = crisis_lexicon()
+    lexicon = crisis_lexicon(safety_dir(locale))
     return normalise(text, lexicon.substitutions, lexicon.substitution_trigger)
 
 
-def crisis_screen(text: str) -> CrisisSignal | None:
+def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     """Screens an inbound message for a crisis.
 
     Each clause is checked on its own, so a crisis buried in a long message is found. When
@@ -88,12 +88,13 @@ def crisis_screen(text: str) -> CrisisSignal | None:
 
     Args:
         text: the message as the person wrote it.
+        locale: the person's language (whose lexicon applies).
 
     Returns:
         The highest-priority crisis found, or None.
     """
-    lexicon = crisis_lexicon()
-    message = normalised(text)
+    lexicon = crisis_lexicon(safety_dir(locale))
+    message = normalised(text, locale)
     if lexicon.prefilter.search(message) is None:
         return None
     clauses = split_clauses(message)
@@ -104,7 +105,7 @@ def crisis_screen(text: str) -> CrisisSignal | None:
     return None
 
 
-def clinical_screen(text: str) -> ClinicalRequest | None:
+def clinical_screen(text: str, locale: str = "en") -> ClinicalRequest | None:
     """Recognises a request for a diagnosis, a dose, a medicine decision or medical advice.
 
     The person's own statements ("my doctor prescribed naltrexone and it helps") are not
@@ -116,7 +117,7 @@ def clinical_screen(text: str) -> ClinicalRequest | None:
     Returns:
         What kind of clinical request it is, or None.
     """
-    lexicon = clinical_lexicon()
+    lexicon = clinical_lexicon(safety_dir(locale))
     message = normalise(text)
     clauses = [
         clause
@@ -140,7 +141,7 @@ def clinical_screen(text: str) -> ClinicalRequest | None:
     return None
 
 
-def language_violations(text: str) -> list[str]:
+def language_violations(text: str, locale: str = "en") -> list[str]:
     """Lists the forbidden-language rules that OUTGOING bot text breaks.
 
     Allowed spans (organisation names such as "Alcoholics Anonymous") are blanked first.
@@ -151,7 +152,7 @@ def language_violations(text: str) -> list[str]:
     Returns:
         Rule ids in data-file order, each once; empty when the text is fine.
     """
-    lexicon = forbidden_lexicon()
+    lexicon = forbidden_lexicon(safety_dir(locale))
     cleaned = text.translate(_QUOTES)
     for allowed in lexicon.allow:
         cleaned = allowed.sub(lambda m: " " * len(m.group(0)), cleaned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.paths import SAFETY_DIR
+from bot.paths import safety_dir
 from bot.safety._compile import read_yaml
 from bot.safety._lexicon import (
     CLINICAL_FILE,
@@ -23,11 +23,11 @@ from bot.safety._lexicon import (
 from bot.safety.concern import CUES_FILE, compile_cues, concern_screen
 
 
-def validate_safety_data(directory: Path = SAFETY_DIR) -> list[str]:
+def validate_safety_data(directory: Path = safety_dir()) -> list[str]:
     """Checks the safety data in `directory`.
 
     Args:
-        directory: folder holding the lexicon files (default `resources/safety`).
+        directory: folder holding the lexicon files (default `resources/safety/en`).
 
     Returns:
         Human-readable problems, one a line, each naming the file and rule; empty when fine.
@@ -48,7 +48,7 @@ def validate_safety_data(directory: Path = SAFETY_DIR) -> list[str]:
     errors += read_errors
     cues, compile_errors = compile_cues(cues_data, compiler_vocab(crisis_data))
     errors += compile_errors
-    if errors or directory != SAFETY_DIR:
+    if errors or directory != safety_dir():
         return errors
     # Examples run through the public screens, which read the default directory.
     from bot.safety.screen import clinical_screen, crisis_screen

@@ -1,6 +1,6 @@
 """Send every nudge that is due, exactly once, and work out when each comes next.
 
-    stats = await dispatch_due(app, transport, now)
+    stats = await dispatch_due(services, transport, now, kinds)
 
 `dispatch_due` is a plain async function of an injected "now", so tests drive it with a
 `FixedClock` and no sleeps; the APScheduler job in `service.py` just calls it every tick.
@@ -10,8 +10,9 @@ For each claimed row (see `store.claim_due`):
 1. A person who blocked the bot gets nothing; the row is held until they write again.
 2. A nudge more than its kind's grace late (the bot was down) is skipped to the next
    occurrence: never a flood of stale nudges after a restart.
-3. Otherwise its kind composes the messages (a check-in starts the `checkin` flow on top of
-   whatever the person was doing) and the transport sends them.
+3. Otherwise its kind (looked up in the registered `kinds`) composes the messages (a
+   check-in starts the `checkin` flow on top of whatever the person was doing) and the
+   transport sends them.
 4. Only after a successful send is the row moved to its next occurrence. A crash between
    sending and recording leaves the lease to run out and the nudge goes again: at worst one
    repeat, never a loss. A failed send (Telegram down after the channel's own retries) leaves
@@ -25,16 +26,13 @@ import logging
 import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot import metrics
-from bot.scheduling.kinds import DueNudge, NudgeKind, nudge_kinds
+from bot.ports import Services, Transport
+from bot.scheduling.kinds import DueNudge, NudgeKind, NudgeKinds
 from bot.scheduling.models import DONE, FAILED, HELD, Nudge
 from bot.scheduling.recurrence import is_stale
 from bot.scheduling.store import claim_due, held_row, release
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot, Transport
 
 log = logging.getLogger(__name__)
 
@@ -73,32 +71,48 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
 
 
+def count(stats: DispatchStats) -> None:
+    """Adds one dispatch pass's counts to the metrics."""
+    metrics.nudges.labels("sent").inc(stats.sent)
+    metrics.nudges.labels("failed").inc(stats.retried + stats.given_up)
+    metrics.nudges.labels("late").inc(stats.skipped_stale)
+    metrics.nudges.labels("unreachable").inc(stats.held_unreachable)
+
+
 async def dispatch_due(
-    app: RecoveryBot, transport: Transport, now: datetime, *, batch: int = CLAIM_BATCH
+    app: Services, transport: Transport, now: datetime, kinds: NudgeKinds, *,
+    batch: int = CLAIM_BATCH,
 ) -> DispatchStats:
-    """Claims and sends every nudge due at `now`, batch after batch, until none is left."""
+    """Claims and sends every nudge due at `now`, batch after batch, until none is left.
+
+    Args:
+        app: the running core (its database, and flows a nudge may start).
+        transport: the channel that sends.
+        now: the dispatch's time.
+        kinds: what each kind of nudge sends (the registry's `nudge_kinds`).
+        batch: rows claimed per query.
+    """
     stats = DispatchStats()
     token = uuid.uuid4().hex
     limit = asyncio.Semaphore(CONCURRENCY_POSTGRES if app.db.is_postgres else CONCURRENCY_SQLITE)
 
     async def one(due: DueNudge) -> None:
         async with limit:
-            await _dispatch_one(app, transport, due, now, token, stats)
+            await _dispatch_one(app, transport, kinds.get(due.kind), due, now, token, stats)
 
     while True:
         claimed = await claim_due(app.db, now, limit=batch, lease=LEASE, token=token)
         if not claimed:
-            metrics.count_dispatch(stats)
+            count(stats)
             return stats
         stats.claimed += len(claimed)
         await asyncio.gather(*(one(due) for due in claimed))
 
 
 async def _dispatch_one(
-    app: RecoveryBot, transport: Transport, due: DueNudge, now: datetime, token: str,
-    stats: DispatchStats,
+    app: Services, transport: Transport, kind: NudgeKind | None, due: DueNudge, now: datetime,
+    token: str, stats: DispatchStats,
 ) -> None:
-    kind = nudge_kinds.get(due.kind)
     if kind is None:
         log.error("nudge %s has unknown kind %r; marking it failed", due.id, due.kind)
         await _record(app, due, token, now, status=FAILED)
@@ -119,8 +133,8 @@ async def _dispatch_one(
             return
         for message in messages:
             if not await transport.send_to(due.user_key, message):
+                # The channel has marked the person unreachable (the one place that does).
                 stats.held_unreachable += 1
-                await app.mark_unreachable(due.user_key)
                 await _abandon(app, kind, due)
                 await _record(app, due, token, now, status=HELD)
                 return
@@ -133,7 +147,7 @@ async def _dispatch_one(
     await _advance(app, kind, due, token, now, sent=True, stats=stats)
 
 
-async def _abandon(app: RecoveryBot, kind: NudgeKind, due: DueNudge) -> None:
+async def _abandon(app: Services, kind: NudgeKind, due: DueNudge) -> None:
     """Best effort: undo what composing left behind for a nudge that did not go out."""
     if kind.abandon is None:
         return
@@ -144,7 +158,7 @@ async def _abandon(app: RecoveryBot, kind: NudgeKind, due: DueNudge) -> None:
 
 
 async def _advance(
-    app: RecoveryBot, kind: NudgeKind, due: DueNudge, token: str, now: datetime, *,
+    app: Services, kind: NudgeKind, due: DueNudge, token: str, now: datetime, *,
     sent: bool, stats: DispatchStats,
 ) -> None:
     """Moves the row to its next occurrence (or marks a one-off done) and ends the claim."""
@@ -165,7 +179,7 @@ async def _advance(
 
 
 async def _retry_later(
-    app: RecoveryBot, kind: NudgeKind, due: DueNudge, token: str, now: datetime,
+    app: Services, kind: NudgeKind, due: DueNudge, token: str, now: datetime,
     stats: DispatchStats,
 ) -> None:
     """Leaves the row due again after a backoff; after too many tries, moves on."""
@@ -195,7 +209,7 @@ async def _retry_later(
 
 
 async def _record(
-    app: RecoveryBot, due: DueNudge, token: str, now: datetime, *, status: str
+    app: Services, due: DueNudge, token: str, now: datetime, *, status: str
 ) -> None:
     """Sets the row's status and ends the claim."""
     async with app.db.session() as session:

@@ -1,15 +1,16 @@
-"""What each kind of nudge sends and when it comes next: a small registry filled by domains.
+"""What each kind of nudge sends and when it comes next.
 
-The dispatcher knows nothing about check-ins or plans. A domain registers a `NudgeKind`::
+The dispatcher knows nothing about check-ins or plans. A domain registers a `NudgeKind`
+(in its `register(registry)`, see bot/composition.py)::
 
-    nudge_kinds.register(NudgeKind(name="checkin", grace=timedelta(hours=3),
-                                   compose=compose_checkin, next_due=next_checkin))
+    registry.nudge_kind(NudgeKind(name="checkin", grace=timedelta(hours=3),
+                                  compose=compose_checkin, next_due=next_checkin))
 
-* ``compose(app, due, now)`` returns the messages to send, or None when there is nothing
+* ``compose(services, due, now)`` returns the messages to send, or None when there is nothing
   worth sending any more (the person already checked in today, check-ins are paused).
 * ``next_due(session, due, after)`` returns the next occurrence after ``after`` (UTC), or
   None for a one-off nudge that is now done.
-* ``abandon(app, due)`` (optional) undoes what ``compose`` did when the send failed.
+* ``abandon(services, due)`` (optional) undoes what ``compose`` did when the send failed.
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.messages import Outbound
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot
+from bot.ports import Services
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,9 @@ class DueNudge:
     attempts: int
 
 
-ComposeFn = Callable[["RecoveryBot", DueNudge, datetime], Awaitable[list[Outbound] | None]]
+ComposeFn = Callable[[Services, DueNudge, datetime], Awaitable[list[Outbound] | None]]
 NextDueFn = Callable[[AsyncSession, DueNudge, datetime], Awaitable[datetime | None]]
-AbandonFn = Callable[["RecoveryBot", DueNudge], Awaitable[None]]
+AbandonFn = Callable[[Services, DueNudge], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -89,6 +87,6 @@ class NudgeKinds:
         """The kind called `name`, if registered."""
         return self._kinds.get(name)
 
-
-nudge_kinds = NudgeKinds()
-"""The registry the running bot uses."""
+    def names(self) -> list[str]:
+        """Every registered kind, sorted."""
+        return sorted(self._kinds)

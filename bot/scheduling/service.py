@@ -1,8 +1,9 @@
 """The nudge job: every SCHEDULER_TICK_SECONDS, send what is due; and `every`, which runs it.
 
-Started as a `@hooks.service` when a channel is ready (Telegram or the console). The job
-holds no per-person state: everything it needs is in the `nudges` table, so a restart, or a
-second bot process on the same PostgreSQL database, carries on without loss or doubles.
+Registered as a background service (`nudge_dispatcher`), started when a channel is ready
+(Telegram or the console). The job holds no per-person state: everything it needs is in the
+`nudges` table, so a restart, or a second bot process on the same PostgreSQL database,
+carries on without loss or doubles.
 SCHEDULER_TICK_SECONDS=0 turns the job off (for tests that drive `dispatch_due` directly).
 """
 
@@ -12,16 +13,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.errors import where_it_failed
-from bot.hooks import StopFn, hooks
+from bot.ports import ServiceFn, Services, StopFn, Transport, nothing_to_stop
 from bot.scheduling.dispatcher import dispatch_due
-
-if TYPE_CHECKING:
-    from bot.app import RecoveryBot, Transport
+from bot.scheduling.kinds import NudgeKinds
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +57,23 @@ def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, *,
     return stop
 
 
-async def nothing_to_stop() -> None:
-    """The stop function of a service that is switched off."""
+def nudge_dispatcher(kinds: NudgeKinds) -> ServiceFn:
+    """The background service that sends due nudges of the registered `kinds`."""
 
+    async def start(app: Services, transport: Transport) -> StopFn:
+        """Starts the APScheduler job that ticks `dispatch_due`; returns its stop function."""
 
-@hooks.service
-async def start_nudge_dispatcher(app: RecoveryBot, transport: Transport) -> StopFn:
-    """Starts the APScheduler job that ticks `dispatch_due`; returns its stop function."""
+        async def tick() -> None:
+            try:
+                stats = await dispatch_due(app, transport, app.clock.now(), kinds)
+            except Exception as exc:  # noqa: BLE001 - the next tick tries again
+                log.error("nudge dispatch failed: %s", where_it_failed(exc))
+                return
+            if stats.claimed:
+                log.info("nudges: %s", stats)
 
-    async def tick() -> None:
-        try:
-            stats = await dispatch_due(app, transport, app.clock.now())
-        except Exception as exc:  # noqa: BLE001 - the next tick tries again
-            log.error("nudge dispatch failed: %s", where_it_failed(exc))
-            return
-        if stats.claimed:
-            log.info("nudges: %s", stats)
+        if app.settings.scheduler_tick_seconds <= 0:
+            return nothing_to_stop
+        return every(app.settings.scheduler_tick_seconds, tick, JOB_ID)
 
-    if app.settings.scheduler_tick_seconds <= 0:
-        return nothing_to_stop
-    return every(app.settings.scheduler_tick_seconds, tick, JOB_ID)
+    return start

@@ -1,4 +1,7 @@
-"""The schedule's rows: claim due nudges under a lease, and record what happened.
+"""The schedule's rows: write them, claim due ones under a lease, and record what happened.
+
+Every domain writes its rows through `schedule_once` (a one-off: a crisis follow-up, a
+coach-left notice) or `schedule_recurring` (a daily check-in, a plan-step reminder).
 
 Claiming is one UPDATE over a sub-select of due rows. On PostgreSQL the sub-select takes
 ``FOR UPDATE SKIP LOCKED``, so two dispatchers on one database get disjoint rows; on SQLite
@@ -15,9 +18,69 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduling.kinds import DueNudge
-from bot.scheduling.models import SCHEDULED, Nudge
+from bot.scheduling.models import HELD, SCHEDULED, Nudge
 from bot.storage.db import Database
 from bot.storage.models import Person
+
+
+async def schedule_once(
+    session: AsyncSession, person_id: int, kind: str, due_at: datetime, now: datetime, *,
+    ref: str = "",
+) -> Nudge:
+    """A one-off nudge of `kind` due at `due_at`; the person's existing one (same `ref`) moves.
+
+    The row is locked while it is moved, so a dispatcher holding an old claim can't record
+    over it (its token no longer matches).
+    """
+    row = (await session.execute(
+        select(Nudge).where(Nudge.person_id == person_id, Nudge.kind == kind, Nudge.ref == ref)
+        .with_for_update()
+    )).scalar_one_or_none()
+    if row is None:
+        row = Nudge(person_id=person_id, kind=kind, ref=ref, attempts=0, created_at=now)
+        session.add(row)
+    row.status = SCHEDULED
+    row.due_at = due_at
+    row.attempts = 0
+    release(row, now)
+    return row
+
+
+def schedule_recurring(
+    session: AsyncSession, row: Nudge | None, person: Person, kind: str, due_at: datetime,
+    now: datetime, *, local_time: str | None,
+) -> Nudge:
+    """Creates or moves the person's recurring nudge row of `kind` to `due_at`.
+
+    It remembers the wall time and zone it was computed from (a change is noticed cheaply)
+    and is held, not scheduled, while the person can't be reached.
+    """
+    if row is None:
+        row = Nudge(person_id=person.id, kind=kind, ref="", attempts=0, created_at=now)
+        session.add(row)
+    row.status = SCHEDULED if person.active else HELD
+    row.due_at = due_at
+    row.attempts = 0
+    row.local_time = local_time
+    row.timezone = person.timezone
+    row.updated_at = now
+    return row
+
+
+async def move_nudge(
+    session: AsyncSession, person_id: int, kind: str, due_at: datetime, now: datetime
+) -> bool:
+    """Moves the person's existing nudge of `kind` to `due_at` (a snooze); False if none."""
+    row = (await session.execute(
+        select(Nudge).where(Nudge.person_id == person_id, Nudge.kind == kind, Nudge.ref == "")
+        .with_for_update()
+    )).scalar_one_or_none()
+    if row is None:
+        return False
+    row.due_at = due_at
+    row.status = SCHEDULED
+    release(row, now)
+    return True
 
 
 def claimable(now: datetime):  # type: ignore[no-untyped-def]

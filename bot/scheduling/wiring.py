@@ -1,5 +1,11 @@
-"""Registers the nudge dispatcher service (imported at start by `load_domain_modules`)."""
+"""What the scheduling package adds to the bot: the nudge dispatcher service."""
 
 from __future__ import annotations
 
-from bot.scheduling import service  # noqa: F401 - registers the @hooks.service
+from bot.registry import Registry
+from bot.scheduling.service import nudge_dispatcher
+
+
+def register(registry: Registry) -> None:
+    """The background job that sends every due nudge of every registered kind."""
+    registry.service(nudge_dispatcher(registry.nudge_kinds))

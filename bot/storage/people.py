@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,7 +23,9 @@ async def find_person(session: AsyncSession, user_key: str, *, lock: bool = Fals
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def get_or_create_person(session: AsyncSession, user_key: str, now: datetime) -> Person:
+async def get_or_create_person(
+    session: AsyncSession, user_key: str, now: datetime, locale: str = "en"
+) -> Person:
     """The person with `user_key`, created on first contact (locked for this transaction).
 
     A race with another worker creating the same person raises IntegrityError on flush;
@@ -31,7 +33,7 @@ async def get_or_create_person(session: AsyncSession, user_key: str, now: dateti
     """
     person = await find_person(session, user_key, lock=True)
     if person is None:
-        person = Person(user_key=user_key, created_at=now, last_seen_at=now, locale="en",
+        person = Person(user_key=user_key, created_at=now, last_seen_at=now, locale=locale,
                         active=True)
         session.add(person)
         await session.flush()
@@ -51,7 +53,7 @@ class StoredConversation:
     version: int | None
 
 
-_CONVERSATIONS = Conversation.__table__
+_CONVERSATIONS = cast(Table, Conversation.__table__)
 _INSERT_CONVERSATION = insert(_CONVERSATIONS)
 _UPDATE_CONVERSATION = (
     update(_CONVERSATIONS)
@@ -75,18 +77,19 @@ def _load_query(facts: tuple[tuple[str, FactFn], ...]) -> Select[Any]:
 
 async def load_person_and_conversation(
     session: AsyncSession, user_key: str, now: datetime,
-    facts: Mapping[str, FactFn] | None = None,
+    facts: Mapping[str, FactFn] | None = None, locale: str = "en",
 ) -> tuple[Person, StoredConversation, dict[str, bool]]:
     """The person (created on first contact), their conversation and `facts` about them,
     in one query.
 
     The person's row is locked for update (PostgreSQL), which serialises every step for the
     same person across workers; the conversation's version check backs it up on SQLite.
+    Someone new is created speaking `locale`.
     """
     query = _load_query(tuple((facts or {}).items()))
     found = (await session.execute(query, {"user_key": user_key})).first()
     if found is None:
-        await get_or_create_person(session, user_key, now)
+        await get_or_create_person(session, user_key, now, locale)
         found = (await session.execute(query, {"user_key": user_key})).one()
     person, data, version, *answers = found
     stored = StoredConversation(person.id, data or {}, version)
@@ -111,6 +114,39 @@ async def store_conversation(
         "data": data, "version": stored.version + 1, "updated_at": now})
     if result.rowcount != 1:
         raise StaleDataError("the conversation was written by another worker meanwhile")
+
+
+async def read_conversation(
+    session: AsyncSession, person_id: int
+) -> tuple[dict[str, Any], datetime] | None:
+    """The person's stored conversation and when it was last written, or None."""
+    row = (await session.execute(
+        select(Conversation.data, Conversation.updated_at)
+        .where(Conversation.person_id == person_id)
+    )).first()
+    return None if row is None else (row.data or {}, row.updated_at)
+
+
+async def edit_conversation(
+    session: AsyncSession, person_id: int,
+    change: Callable[[dict[str, Any]], dict[str, Any] | None],
+) -> bool:
+    """Change the person's stored conversation outside their step (a nudge tidying up).
+
+    The row is locked; `change` gets its data and returns the new data, or None to leave it
+    as it is. The version moves on, so a step that read the old data runs again.
+    Returns whether anything was written.
+    """
+    conversation = (await session.execute(
+        select(Conversation).where(Conversation.person_id == person_id).with_for_update()
+    )).scalar_one_or_none()
+    if conversation is None:
+        return False
+    changed = change(dict(conversation.data or {}))
+    if changed is None:
+        return False
+    conversation.data = changed
+    return True
 
 
 def person_view(person: Person) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel, build_applicat
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.devtools import FakeTelegram, FakeUser
-from bot.scheduling.dispatcher import dispatch_due, retry_delay
+from bot.scheduling.dispatcher import retry_delay
 from bot.scheduling.models import HELD, SCHEDULED
 from bot.storage.models import Person as PersonRow
-from tests.scheduling.nudge_helpers import nudges_of
+from tests.scheduling.nudge_helpers import nudges_of, send_due
 
 SHAMING = ("relapse", "failed", "failure", "start over", "back to zero", "reset", "clean",
            "dirty", "addict", "alcoholic", "disappoint", "should have", "shame")
@@ -113,7 +113,7 @@ async def test_a_scheduled_check_in_waits_out_flood_control(
     await onboard(ada)
     clock.set(EVENING)
     fake.fail_next("sendMessage", status=429, retry_after=1)
-    stats = await dispatch_due(core, channel, clock.now())
+    stats = await send_due(core, channel, clock.now())
     assert stats.sent == 1
     [nudge] = await ada.wait_reply()
     assert "check-in time" in nudge.text and "In an hour" in ada.last_buttons()
@@ -127,7 +127,7 @@ async def test_a_server_error_is_retried_by_the_channel(
     await onboard(ada)
     clock.set(EVENING)
     fake.fail_next("sendMessage", status=500)
-    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    assert (await send_due(core, channel, clock.now())).sent == 1
     await ada.wait_reply()
 
 
@@ -140,7 +140,7 @@ async def test_a_long_outage_leaves_the_nudge_due_again_with_backoff(
     clock.set(EVENING)
     # Fails every one of the channel's own tries, then Telegram is back.
     fake.fail_next("sendMessage", status=502, count=SEND_ATTEMPTS)
-    stats = await dispatch_due(core, channel, clock.now())
+    stats = await send_due(core, channel, clock.now())
     assert (stats.sent, stats.retried) == (0, 1)
     row = (await nudges_of(core, "telegram:3004"))["checkin"]
     assert row.attempts == 1 and row.due_at == EVENING + retry_delay(1)
@@ -149,7 +149,7 @@ async def test_a_long_outage_leaves_the_nudge_due_again_with_backoff(
     [idle] = await ada.wait_reply()
     assert "I'm here" in idle.text
     clock.advance(retry_delay(1))
-    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    assert (await send_due(core, channel, clock.now())).sent == 1
     [nudge] = await ada.wait_reply()
     assert "check-in time" in nudge.text
 
@@ -162,7 +162,7 @@ async def test_a_timeout_is_retried_and_the_check_in_arrives(
     await onboard(ada)
     clock.set(EVENING)
     fake.delay_next("sendMessage", seconds=6)  # longer than PTB's 5 s read timeout
-    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    assert (await send_due(core, channel, clock.now())).sent == 1
     # A slow Telegram may deliver the timed-out call too: at worst one repeat, never a loss.
     nudges = [m for m in await ada.wait_reply(timeout=10) if "check-in time" in m.text]
     assert 1 <= len(nudges) <= 2
@@ -176,12 +176,12 @@ async def test_a_person_who_blocked_the_bot_gets_no_nudges_until_they_write(
     await onboard(ada)
     fake.block_user(3006)
     clock.set(EVENING)
-    stats = await dispatch_due(core, channel, clock.now())
+    stats = await send_due(core, channel, clock.now())
     assert stats.held_unreachable == 1
     assert not await is_active(core, 3006)
     assert (await nudges_of(core, "telegram:3006"))["checkin"].status == HELD
     clock.advance(timedelta(days=1))
-    assert (await dispatch_due(core, channel, clock.now())).claimed == 0
+    assert (await send_due(core, channel, clock.now())).claimed == 0
     fake.unblock_user(3006)
     clock.advance(timedelta(hours=12))
     await ada.send("hi again")
@@ -190,6 +190,6 @@ async def test_a_person_who_blocked_the_bot_gets_no_nudges_until_they_write(
     row = (await nudges_of(core, "telegram:3006"))["checkin"]
     assert row.status == SCHEDULED
     clock.set(row.due_at)
-    assert (await dispatch_due(core, channel, clock.now())).sent == 1
+    assert (await send_due(core, channel, clock.now())).sent == 1
     [nudge] = await ada.wait_reply()
     assert "check-in time" in nudge.text

@@ -9,11 +9,10 @@ from bot.app import RecoveryBot
 from bot.checkins.plan_steps import next_step_day, steps_on
 from bot.clock import FixedClock
 from bot.coaching.plans import PlanStep
-from bot.scheduling.dispatcher import dispatch_due
 from tests.coaching.plan_script import SCRIPT_TO_PLAN
 from tests.coaching.test_plan_flow import run
 from tests.helpers import Person, onboard
-from tests.scheduling.nudge_helpers import CollectingTransport, due_at, receive
+from tests.scheduling.nudge_helpers import CollectingTransport, due_at, receive, send_due
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -37,10 +36,10 @@ async def test_a_step_day_brings_a_morning_reminder_and_the_check_in_asks_about_
     assert await due_at(core, sam.key, "plan_step") == at(24, 9)
     transport = CollectingTransport()
     clock.set(at(24, 8, 59))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     assert transport.to(sam.key) == []
     clock.set(at(24, 9))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     [reminder] = transport.to(sam.key)
     assert reminder.template == "nudges/plan_step"
     assert "Go for a run after work" in reminder.text and "check-in" in reminder.text
@@ -49,7 +48,7 @@ async def test_a_step_day_brings_a_morning_reminder_and_the_check_in_asks_about_
     # That evening's check-in asks how the step went.
     transport.clear()
     clock.set(at(24, 20))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     receive(sam, transport.to(sam.key))
     seen: list[str] = []
     for _ in range(8):

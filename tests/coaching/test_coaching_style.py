@@ -117,7 +117,10 @@ async def test_every_coaching_answer_is_reflected_in_their_words_before_the_next
           f"= {reflections / questions:.2f}")
 
 
-ABSTINENCE_PUSH = re.compile(r"\b(quit\w*|abstain\w*|abstinen\w*|sober\w*|sobriety|stop (drinking|using)|clean|stopping)\b", re.I)
+ABSTINENCE_PUSH = re.compile(
+    r"\b(quit\w*|abstain\w*|abstinen\w*|sober\w*|sobriety|stop (drinking|using)|clean|stopping)\b",
+    re.I,
+)
 SAFER_USE = re.compile(r"\b(safer|harm reduction|naloxone|drug-checking)\b", re.I)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.devtools import FakeTelegram
 from tests.coaching.plan_script import EDIT_CONFIDENCE, SCRIPT_TO_PLAN, TYPED
 
+
 async def until_question(user) -> list:  # type: ignore[no-untyped-def]
     """Replies up to the next question (every question here comes with buttons)."""
     got = await user.wait_reply()

@@ -83,7 +83,8 @@ async def test_onboarding_offers_the_plan_and_the_whole_plan_is_written_and_save
         ]
         # Plan text is encrypted at rest.
         raw = (await session.execute(text("SELECT content FROM plan_versions"))).scalar_one()
-        assert "daughter" not in raw and "My sister Jo" not in raw  # (2 letters can occur by chance)
+        # (2 letters can occur by chance)
+        assert "daughter" not in raw and "My sister Jo" not in raw
 
 
 async def test_the_mi_follow_ups_use_the_number_given(core: RecoveryBot) -> None:
@@ -114,7 +115,8 @@ async def test_change_one_part_keeps_the_rest_and_every_version(core: RecoveryBo
     assert sam.templates == ["plan/reflect_confidence_higher", "plan/part_saved", "plan/menu"]
     assert "7 out of 10" in sam.text and "Two good weeks behind me" in sam.text
     await sam.press("See how it's changed")
-    assert "your first plan" in sam.text and 'changed "How confident I am" (from 4 to 7)' in sam.text
+    assert "your first plan" in sam.text
+    assert 'changed "How confident I am" (from 4 to 7)' in sam.text
     await sam.press("That's all for now")
     await sam.say("/plan")
     assert sam.templates == ["plan/view", "plan/menu"]

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import load_domain_modules
-from bot.engine.actions import actions
+from bot.composition import compose
 from bot.engine.flows import load_flows, validate_flow
 from bot.engine.graph import mermaid
 from bot.engine.loader import check_engine
@@ -84,14 +83,12 @@ def test_missing_next_is_a_dead_end(tmp_path: Path) -> None:
 
 
 def test_the_real_flows_and_templates_are_valid() -> None:
-    load_domain_modules()
-    engine, problems = check_engine(actions)
+    engine, problems = check_engine(compose().actions)
     assert problems == []
     assert engine is not None and "onboarding" in engine.flows
 
 
 def test_a_template_nobody_uses_is_reported(tmp_path: Path) -> None:
-    load_domain_modules()
     templates = tmp_path / "templates"
     import shutil
 
@@ -99,7 +96,7 @@ def test_a_template_nobody_uses_is_reported(tmp_path: Path) -> None:
 
     shutil.copytree(TEMPLATES_DIR, templates)
     (templates / "en" / "onboarding" / "forgotten.j2").write_text("Nobody says this.")
-    _, problems = check_engine(actions, templates_dir=templates)
+    _, problems = check_engine(compose().actions, templates_dir=templates)
     assert problems == [
         "template 'onboarding/forgotten' is never used by a flow, command or code; "
         "remove it or use it."

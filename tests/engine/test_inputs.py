@@ -71,7 +71,8 @@ def test_scale_accepts_numbers_in_range_only() -> None:
 
 def test_choice_accepts_label_or_value_typed() -> None:
     spec = InputSpec(type="choice", options=(Option("agree", "k"),))
-    assert parse_answer(spec, "  That's OK with me! ", {"That's OK with me": "agree"}).value == "agree"
+    labels = {"That's OK with me": "agree"}
+    assert parse_answer(spec, "  That's OK with me! ", labels).value == "agree"
     assert parse_answer(spec, "AGREE", {}).value == "agree"
     assert not parse_answer(spec, "whatever", {}).ok
 

@@ -16,11 +16,10 @@ from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.handoff.coaches import remove_coach
 from bot.handoff.models import Coach, Handoff, HandoffAudit, HandoffMessage
-from bot.scheduling.dispatcher import dispatch_due
 from bot.handoff.signing import sign
 from tests.handoff.support import invite, join_as_coach, sent_to, tick_messages
 from tests.helpers import Person, onboard
-from tests.scheduling.nudge_helpers import CollectingTransport
+from tests.scheduling.nudge_helpers import CollectingTransport, send_due
 
 
 async def rows(core: RecoveryBot, model: type) -> list:  # type: ignore[type-arg]
@@ -199,8 +198,8 @@ async def test_non_coaches_and_forged_buttons_are_refused(
 
 
 async def test_queue_lists_urgent_first_then_oldest(core: RecoveryBot, clock: FixedClock) -> None:
-    from bot.app import Deps
     from bot.handoff import open_handoff
+    from bot.ports import StepContext as Deps
     from bot.storage.people import get_or_create_person
 
     alex = await join_as_coach(core, "alex", "Alex")
@@ -211,7 +210,7 @@ async def test_queue_lists_urgent_first_then_oldest(core: RecoveryBot, clock: Fi
     async with core.db.session() as session:  # a crisis, as the safety screen would open it
         person = await get_or_create_person(session, "console:third", clock.now())
         deps = Deps(session=session, person=person, settings=core.settings, now=clock.now(),
-                    app=core)
+                    services=core)
         urgent = await open_handoff(deps, reason="crisis", urgent=True)
         assert urgent.status == "waiting"
     await alex.say("/queue")
@@ -244,15 +243,15 @@ async def test_unclaimed_handoff_times_out_honestly(
 
 
 async def test_urgent_handoffs_re_alert_coaches(core: RecoveryBot, clock: FixedClock) -> None:
-    from bot.app import Deps
     from bot.handoff import open_handoff
+    from bot.ports import StepContext as Deps
     from bot.storage.people import get_or_create_person
 
     alex = await join_as_coach(core, "alex", "Alex")
     async with core.db.session() as session:
         person = await get_or_create_person(session, "console:kim", clock.now())
         deps = Deps(session=session, person=person, settings=core.settings, now=clock.now(),
-                    app=core)
+                    services=core)
         await open_handoff(deps, reason="crisis", urgent=True)
     [(to, alert)] = await tick_messages(core)
     assert to == alex.key and alert.text.startswith("URGENT")
@@ -316,13 +315,13 @@ async def test_a_removed_coach_s_person_is_told_and_queued_again(
 
     # The running bot's dispatcher tells Sam, once.
     transport = CollectingTransport()
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
     [(to, notice)] = transport.sent
     assert to == sam.key and notice.template == "handoff/coach_left"
     assert "has had to step away" in notice.text and "#1" in notice.text
     assert "If you're in danger right now, call" in notice.text  # the country's number
     clock.advance(timedelta(minutes=1))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 0
+    assert (await send_due(core, transport, clock.now())).sent == 0
 
     # Sam's messages no longer go to Alex, and the next coach can pick the chat up.
     await sam.say("hello?")
@@ -350,5 +349,5 @@ async def test_no_coach_left_notice_once_another_coach_has_the_chat(
     [(to, again)] = [m for m in await tick_messages(core) if m[0] == robin.key]
     await robin.press_data(again.buttons[0].data)  # Robin is quicker than the dispatcher
     transport = CollectingTransport()
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     assert transport.sent == []  # Robin's own hello said enough

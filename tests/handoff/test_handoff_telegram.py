@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app import Deps, RecoveryBot
+from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.devtools import FakeTelegram, FakeUser
-from bot.handoff import alert_coach_of_crisis, handoff_tick
+from bot.handoff import handoff_tick
 from bot.handoff.models import Handoff, HandoffAudit
+from bot.ports import StepContext as Deps
 from bot.storage.people import find_person
 from tests.handoff.support import invite
 
@@ -67,7 +68,7 @@ async def sam_deps_call(core: RecoveryBot, work) -> object:  # type: ignore[no-u
         person = await find_person(session, f"telegram:{SAM_ID}", lock=True)
         assert person is not None
         deps = Deps(session=session, person=person, settings=core.settings,
-                    now=core.clock.now(), app=core)
+                    now=core.clock.now(), services=core)
         return await work(deps)
 
 
@@ -97,7 +98,7 @@ async def test_a_handoff_end_to_end_with_a_claim_race(
     assert "The coach will see your name, and nothing else" in queued.text
 
     # The tick tells both coaches privately and the coaches' group.
-    report = await handoff_tick(core, core.clock.now())
+    report = await handoff_tick(core, core.clock.now(), core.transport)
     assert (report.alerts, report.sent) == (1, 3)
     for chat in (alex, robin, group):
         [alert] = await chat.wait_reply()
@@ -139,13 +140,17 @@ async def test_a_handoff_end_to_end_with_a_claim_race(
     assert relayed.text == "#1: I drank again last night and I feel awful"
     await winner.send("Thank you for telling me. What was the evening like?")
     [answer] = await sam.wait_reply()
-    assert answer.text == f"{winner_name} (coach): Thank you for telling me. What was the evening like?"
+    said = "Thank you for telling me. What was the evening like?"
+    assert answer.text == f"{winner_name} (coach): {said}"
 
-    # A crisis during the relay: the safety integration alerts the coach.
-    assert await sam_deps_call(core, lambda deps: alert_coach_of_crisis(
-        deps, "suicidal_thoughts", message="I don't want to be here anymore"))
+    # A crisis during the relay: the screen runs first, and the coach is alerted (after the
+    # step commits) with what Sam wrote.
+    await sam.send("I don't want to be here anymore")
     [crisis] = await winner.wait_reply()
-    assert "Crisis alert for #1" in crisis.text and "suicidal thoughts" in crisis.text
+    assert "Crisis alert for #1" in crisis.text and "suicide" in crisis.text
+    assert "I don't want to be here anymore" in crisis.text
+    lines = await sam.wait_reply()
+    assert any("116 123" in message.text for message in lines)  # Samaritans (UK)
 
     # The coach closes, Sam is asked once how it went, the coach leaves a note.
     await winner.send("/end")
@@ -191,7 +196,7 @@ async def test_consent_choices_are_what_the_coach_sees(
     await sam.press_label("No, keep it private")
     [queued] = await sam.wait_reply()
     assert "know you only as #1" in queued.text
-    await handoff_tick(core, core.clock.now())
+    await handoff_tick(core, core.clock.now(), core.transport)
     [alert] = await alex.wait_reply()
     assert "nothing beyond their number" in alert.text
     await alex.press_label("Claim")
@@ -222,9 +227,9 @@ async def test_nobody_claims_in_time(
     [intro_and_queued] = await kim.wait_reply()  # joined into one message
     assert "A coach is a real person" in intro_and_queued.text
     assert "If nobody is free within 15 minutes" in intro_and_queued.text
-    await handoff_tick(core, clock.now())
+    await handoff_tick(core, clock.now(), core.transport)
     clock.advance(timedelta(minutes=15))
-    report = await handoff_tick(core, clock.now())
+    report = await handoff_tick(core, clock.now(), core.transport)
     assert report.timeouts == 1
     [notice] = await kim.wait_reply()
     assert "no coach has been free in the last 15 minutes" in notice.text

@@ -8,12 +8,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import Deps, RecoveryBot
+from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.handoff import offer_after_hard_checkins
 from bot.handoff.hours import next_opening, within_hours
 from bot.handoff.signing import sign, verify
+from bot.ports import StepContext as Deps
 from bot.storage.people import get_or_create_person
 from tests.helpers import Person
 
@@ -50,7 +51,7 @@ async def test_offer_after_hard_checkins_at_most_weekly(
         async with core.db.session() as session:
             person = await get_or_create_person(session, "console:sam", clock.now())
             deps = Deps(session=session, person=person, settings=core.settings,
-                        now=clock.now(), app=core)
+                        now=clock.now(), services=core)
             return await offer_after_hard_checkins(deps)
 
     assert await offer() == "flow:handoff_offer"

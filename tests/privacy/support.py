@@ -6,7 +6,7 @@ from sqlalchemy import String, Text, select
 
 from bot.app import RecoveryBot
 from bot.privacy.records import owner_filter, tables_referring_to_people
-from bot.storage.all_models import Base
+from bot.schema import Base
 from bot.storage.models import Person as PersonRow
 from tests.coaching.plan_script import SCRIPT_TO_PLAN
 from tests.handoff.support import join_as_coach, tick_messages

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.app import RecoveryBot
 from bot.privacy.models import PrivacyEvent
-from bot.storage.all_models import Base
+from bot.schema import Base
 from tests.handoff.support import sent_to
 from tests.helpers import Person, onboard
 from tests.privacy.support import person_id, person_with_everything, rows_referring_to

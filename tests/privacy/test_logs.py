@@ -87,7 +87,7 @@ async def test_a_whole_conversation_logs_no_text_names_or_ids(
         person.mark_seen()
         await person.press_label(person.last_buttons()[0])
         await person.wait_reply()
-    await handoff_tick(core, core.clock.now())
+    await handoff_tick(core, core.clock.now(), core.transport)
     await until_question(coach)
     coach.mark_seen()
     await coach.press_label("Claim")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import RecoveryBot
-from bot.devtools import FakeTelegram
+from bot.devtools import FakeTelegram, FakeUser
 from tests.channels.test_console import run_chat
-from bot.devtools import FakeUser
 from tests.handoff.test_handoff_telegram import SAM_ID, join
 from tests.safety.support import CRISIS_TEXT, safety_events
 
@@ -75,7 +74,7 @@ async def test_telegram_crisis_during_a_relay_alerts_the_coach(
         await sam.wait_reply()
     from bot.handoff import handoff_tick
 
-    await handoff_tick(core, core.clock.now())
+    await handoff_tick(core, core.clock.now(), core.transport)
     [alert] = await alex.wait_reply()
     await alex.press(alert.buttons[0][0][1])
     await alex.wait_reply()

@@ -8,22 +8,22 @@ from sqlalchemy import text
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
-from bot.hooks import hooks
+from bot.composition import compose
 from bot.safety.clinical import screen_for_clinical
 from bot.safety.crisis import screen_for_crisis
-from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.models import DONE, SCHEDULED
 from tests.helpers import Person, onboard
 from tests.safety.support import CRISIS_TEXT, crisis_templates, safety_events
-from tests.scheduling.nudge_helpers import CollectingTransport, nudges_of, receive
+from tests.scheduling.nudge_helpers import CollectingTransport, nudges_of, receive, send_due
 
 FIRST = ["safety/crisis_first", "safety/crisis_lines", "safety/crisis_now",
          "safety/crisis_offer"]
 
 
 def test_the_crisis_screen_runs_before_every_other_screen() -> None:
-    assert hooks.screens[0] is screen_for_crisis
-    assert hooks.screens[-1] is screen_for_clinical
+    registry = compose()
+    assert registry.screens[0] is screen_for_crisis
+    assert registry.screens[-1] is screen_for_clinical
 
 
 async def test_crisis_before_onboarding_then_onboarding_as_usual(core: RecoveryBot) -> None:
@@ -160,11 +160,11 @@ async def test_follow_up_an_hour_later(core: RecoveryBot, clock: FixedClock) -> 
     assert (await nudges_of(core, sam.key))["safety_followup"].status == SCHEDULED
 
     clock.advance(timedelta(minutes=59))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == 0 and not transport.to(sam.key)
 
     clock.advance(timedelta(minutes=1))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     followup = transport.to(sam.key)
     assert [m.template for m in followup] == ["safety/crisis_followup"]
     assert "checking in like I said I would" in followup[0].text

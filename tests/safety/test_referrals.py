@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.paths import REFERRALS_DIR
-from bot.safety.referrals import (
+from bot.referrals import (
     CATEGORIES,
     PATHWAYS,
     ReferralDataError,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.paths import SAFETY_DIR
+from bot.paths import safety_dir
 from bot.safety import SafetyDataError, validate_safety_data
 from bot.safety._lexicon import crisis_lexicon
 
@@ -20,12 +20,12 @@ def test_shipped_data_is_valid() -> None:
 
 def test_each_data_file_explains_how_to_add_a_rule() -> None:
     for name in FILES:
-        assert "HOW TO ADD A RULE" in (SAFETY_DIR / name).read_text(encoding="utf-8")
+        assert "HOW TO ADD A RULE" in (safety_dir() / name).read_text(encoding="utf-8")
 
 
 def _copy(tmp_path: Path) -> Path:
     for name in FILES:
-        shutil.copy(SAFETY_DIR / name, tmp_path / name)
+        shutil.copy(safety_dir() / name, tmp_path / name)
     return tmp_path
 
 

@@ -1,5 +1,5 @@
 """The language guard over every template: nothing the bot can say may label, stigmatise or
-give a dose (`language_violations`, rules in resources/safety/forbidden_language.yaml).
+give a dose (`language_violations`, rules in resources/safety/en/forbidden_language.yaml).
 
 Two checks, because neither alone sees everything:
 
@@ -24,15 +24,15 @@ from jinja2 import ChainableUndefined
 from bot.engine.render import Renderer
 from bot.paths import TEMPLATES_DIR
 from bot.profile import PATHWAYS
-from bot.safety import CRISIS_CATEGORIES, language_violations
-from bot.safety.directory_view import (
+from bot.referrals import (
+    available_countries,
     categories_for,
     category_entries,
     clinician_facts,
     crisis_facts,
     directory_for,
 )
-from bot.safety.referrals import available_countries
+from bot.safety import CRISIS_CATEGORIES, language_violations
 
 RENDERER = Renderer(TEMPLATES_DIR, "en")
 LENIENT = RENDERER.env.overlay(undefined=ChainableUndefined)

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
-from bot.scheduling.dispatcher import LEASE, dispatch_due, retry_delay
+from bot.scheduling.dispatcher import LEASE, retry_delay
 from bot.scheduling.models import HELD, SCHEDULED
 from bot.scheduling.store import claim_due
 from tests.helpers import Person, onboard
-from tests.scheduling.nudge_helpers import CollectingTransport, due_at, nudges_of, receive
+from tests.scheduling.nudge_helpers import CollectingTransport, due_at, nudges_of, receive, send_due
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
@@ -29,17 +29,17 @@ async def test_a_check_in_arrives_at_the_minute_the_person_chose(
     assert await due_at(core, sam.key) == at(23, 20, 30)
 
     clock.set(at(23, 20, 29))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == 0 and transport.sent == []
 
     clock.set(at(23, 20, 30))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == 1
     [nudge] = transport.to(sam.key)
     assert nudge.template == "checkin/nudge" and "check-in time" in nudge.text
     assert "In an hour" in [button.label for button in nudge.buttons]
     # Sent once: the next tick in the same minute sends nothing.
-    assert (await dispatch_due(core, transport, clock.now())).sent == 0
+    assert (await send_due(core, transport, clock.now())).sent == 0
     assert await due_at(core, sam.key) == at(24, 20, 30)
 
     # The person answers the nudge's buttons like any other question.
@@ -57,7 +57,7 @@ async def test_the_next_check_in_keeps_local_time_across_the_clock_change(
     transport = CollectingTransport()
     assert await due_at(core, sam.key) == at(27, 20, 30, month=3, year=2027)  # GMT
     clock.set(at(27, 20, 30, month=3, year=2027))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
     # Sunday 28 March is on BST (UTC+1): 20:30 in London is 19:30 UTC.
     assert await due_at(core, sam.key) == at(28, 19, 30, month=3, year=2027)
 
@@ -71,11 +71,11 @@ async def test_after_downtime_stale_check_ins_are_skipped_and_fresh_ones_sent_on
     await onboard(late, checkin="11am")
     transport = CollectingTransport()
     clock.set(at(23, 12))  # the bot was down from 06:00 to 12:00
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert (stats.sent, stats.skipped_stale) == (1, 1)
     assert transport.to(early.key) == []  # four hours late: not useful any more
     assert [m.template for m in transport.to(late.key)] == ["checkin/nudge"]
-    assert (await dispatch_due(core, transport, clock.now())).claimed == 0
+    assert (await send_due(core, transport, clock.now())).claimed == 0
     assert await due_at(core, early.key) == at(24, 8)
     assert await due_at(core, late.key) == at(24, 11)
 
@@ -89,9 +89,9 @@ async def test_a_claim_left_by_a_killed_process_is_sent_after_its_lease(
     # Another process claimed the row, then died before sending or recording anything.
     [claimed] = await claim_due(core.db, clock.now(), limit=10, lease=LEASE, token="dead")
     transport = CollectingTransport()
-    assert (await dispatch_due(core, transport, clock.now())).claimed == 0
+    assert (await send_due(core, transport, clock.now())).claimed == 0
     clock.advance(LEASE + timedelta(seconds=1))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == 1 and len(transport.to(sam.key)) == 1
 
 
@@ -102,15 +102,15 @@ async def test_a_failed_send_is_retried_with_backoff_and_never_lost(
     await onboard(sam, checkin="20:30")
     clock.set(at(23, 20, 30))
     transport = CollectingTransport(failures=2)
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert (stats.sent, stats.retried) == (0, 1)
     row = (await nudges_of(core, sam.key))["checkin"]
     assert row.attempts == 1 and row.due_at == clock.now() + retry_delay(1)
-    assert (await dispatch_due(core, transport, clock.now())).claimed == 0  # backing off
+    assert (await send_due(core, transport, clock.now())).claimed == 0  # backing off
     clock.advance(retry_delay(1))
-    assert (await dispatch_due(core, transport, clock.now())).retried == 1
+    assert (await send_due(core, transport, clock.now())).retried == 1
     clock.advance(retry_delay(2))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
     assert [m.template for m in transport.to(sam.key)] == ["checkin/nudge"]
     row = (await nudges_of(core, sam.key))["checkin"]
     assert row.attempts == 0 and row.due_at == at(24, 20, 30)
@@ -121,20 +121,20 @@ async def test_a_person_who_blocked_the_bot_gets_nothing_until_they_write_again(
 ) -> None:
     sam = Person(core)
     await onboard(sam, checkin="20:30")
-    transport = CollectingTransport(blocked={sam.key})
+    transport = CollectingTransport(blocked={sam.key}, core=core)
     clock.set(at(23, 20, 30))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.held_unreachable == 1
     assert (await nudges_of(core, sam.key))["checkin"].status == HELD
     clock.set(at(24, 20, 30))
-    assert (await dispatch_due(core, transport, clock.now())).claimed == 0
+    assert (await send_due(core, transport, clock.now())).claimed == 0
     clock.set(at(25, 9))
     transport.blocked.clear()
     await sam.say("hi, I'm back")  # writing again makes them reachable
     row = (await nudges_of(core, sam.key))["checkin"]
     assert row.status == SCHEDULED and row.due_at == at(25, 20, 30)
     clock.set(at(25, 20, 30))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
 
 
 async def test_a_check_in_already_done_today_is_not_asked_again(
@@ -150,10 +150,10 @@ async def test_a_check_in_already_done_today_is_not_asked_again(
     assert sam.templates[-1] == "checkin/thanks"
     transport = CollectingTransport()
     clock.set(at(23, 20, 30))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.skipped_nothing_to_send == 1 and transport.sent == []
     clock.set(at(24, 20, 30))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
 
 
 async def test_a_check_in_during_another_flow_stacks_and_that_flow_resumes(
@@ -165,7 +165,7 @@ async def test_a_check_in_during_another_flow_stacks_and_that_flow_resumes(
     assert sam.templates[-1] == "settings/menu"
     transport = CollectingTransport()
     clock.set(at(23, 20, 30))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     receive(sam, transport.to(sam.key))
     await sam.press("Mixed")
     await sam.press("Skip")  # craving
@@ -181,16 +181,16 @@ async def test_snooze_brings_the_check_in_back_in_an_hour(
     await onboard(sam, checkin="20:30")
     transport = CollectingTransport()
     clock.set(at(23, 20, 30))
-    await dispatch_due(core, transport, clock.now())
+    await send_due(core, transport, clock.now())
     receive(sam, transport.to(sam.key))
     clock.advance(timedelta(minutes=2))
     await sam.press("In an hour")
     assert sam.templates == ["checkin/snoozed"] and "21:32" in sam.text
     transport.clear()
     clock.set(at(23, 21, 31))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 0
+    assert (await send_due(core, transport, clock.now())).sent == 0
     clock.set(at(23, 21, 32))
-    assert (await dispatch_due(core, transport, clock.now())).sent == 1
+    assert (await send_due(core, transport, clock.now())).sent == 1
     assert [m.template for m in transport.to(sam.key)] == ["checkin/nudge"]
     assert await due_at(core, sam.key) == at(24, 20, 30)
 
@@ -261,7 +261,7 @@ async def test_the_weekly_summary_comes_on_sunday_evening_for_those_who_asked(
     assert await due_at(core, sam.key, "weekly_summary") == at(29, 18)  # Sunday, London
     transport = CollectingTransport()
     clock.set(at(29, 18))
-    stats = await dispatch_due(core, transport, clock.now())
+    stats = await send_due(core, transport, clock.now())
     assert stats.sent == 1
     [summary] = transport.to(sam.key)
     assert summary.template == "nudges/weekly" and "Check-ins: 1" in summary.text

@@ -9,11 +9,10 @@ from datetime import timedelta
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.models import SCHEDULED, Nudge
 from bot.storage.db import Database
 from bot.storage.models import Person
-from tests.scheduling.nudge_helpers import CollectingTransport
+from tests.scheduling.nudge_helpers import CollectingTransport, send_due
 
 PEOPLE = 1000
 
@@ -48,7 +47,7 @@ async def test_two_dispatchers_send_each_of_a_thousand_nudges_exactly_once(
     one, two = CollectingTransport(), CollectingTransport()
     try:
         stats = await asyncio.gather(
-            dispatch_due(first, one, clock.now()), dispatch_due(second, two, clock.now())
+            send_due(first, one, clock.now()), send_due(second, two, clock.now())
         )
     finally:
         await second_db.dispose()
@@ -58,4 +57,4 @@ async def test_two_dispatchers_send_each_of_a_thousand_nudges_exactly_once(
     assert sum(s.sent for s in stats) == PEOPLE
     assert all(reply.template == "checkin/nudge" for _, reply in one.sent + two.sent)
     # And nothing is left to send.
-    assert (await dispatch_due(first, one, clock.now())).claimed == 0
+    assert (await send_due(first, one, clock.now())).claimed == 0

@@ -8,7 +8,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.storage.all_models import Base
+from bot.schema import Base
 
 target_metadata = Base.metadata
 

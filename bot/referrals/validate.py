@@ -1,65 +1,22 @@
-"""The sourced referral directory: crisis lines, emergency numbers and services by country.
+"""Checks of the referral files: every entry sourced, dated and well-formed.
 
-Data lives in ``resources/referrals/<cc>.yaml`` (one file a country, ISO 3166-1 alpha-2 code in
-lower case). Every entry, and the emergency number, names the source it was read from and the
-date it was checked: a wrong phone number is worse than none, so nothing here is guessed.
-
-This module only loads, validates and filters the data. It holds no user-facing sentences: the
-bot renders entries through Jinja templates in ``resources/templates``.
-
-    load_directory("GB").crisis_lines()              -> [Samaritans, Shout, ...]
-    load_directory("AU").by_category("support_groups", pathway="cutting_down")
-    validate_referral_files()                        -> [] when every file is sound
+`recovery-bot resources check` and the tests run `validate_referral_files()`; loading a
+file runs the same checks, so an unchecked number is never served.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.errors import ConfigurationError
 from bot.paths import REFERRALS_DIR
-
-__all__ = [
-    "ALL_PATHWAYS",
-    "CATEGORIES",
-    "PATHWAYS",
-    "Contact",
-    "CountryDirectory",
-    "Referral",
-    "ReferralDataError",
-    "available_countries",
-    "clear_cache",
-    "load_directory",
-    "validate_referral_files",
-]
-
-CATEGORIES = (
-    "crisis",
-    "harm_reduction",
-    "detox",
-    "treatment",
-    "family_support",
-    "education",
-    "support_groups",
-    "benefits",
-    "health_care",
-)
-PATHWAYS = ("stopping", "cutting_down", "safer_use", "not_sure")
-ALL_PATHWAYS = "all"
-
-# Codes people commonly use that are not the ISO code of the file.
-COUNTRY_ALIASES = {"UK": "GB"}
+from bot.referrals.model import ALL_PATHWAYS, CATEGORIES, PATHWAYS, as_list, read_yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SHORT_CODE_RE = re.compile(r"^\d{3,6}$")  # SMS short codes such as 741741 or 85258
 _PHONE_OPTION_RE = re.compile(r"^[0-9*#]$")
@@ -98,239 +55,6 @@ _TEXT_KEYS = {"number", "keyword"}
 _MAX_OFFERS = 200
 
 
-class ReferralDataError(ConfigurationError):
-    """A referral file is missing or invalid; ``problems`` lists what to fix."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach a service. Every field is optional; at least one is set."""
-
-    phone: str | None = None
-    text_number: str | None = None
-    text_keyword: str | None = None
-    website: str | None = None
-    email: str | None = None
-    chat: str | None = None
-    phone_option: str | None = None  # key to press after dialling (988, then 1)
-    tty: str | None = None
-
-
-@dataclass(frozen=True)
-class Referral:
-    id: str
-    name: str
-    category: str
-    offers: str
-    contact: Contact
-    hours: str | None
-    cost: str | None
-    pathways: frozenset[str]
-    crisis: bool
-    for_: str | None
-    languages: tuple[str, ...]
-    source: str  # the first source; ``sources`` has them all
-    checked: date
-    sources: tuple[str, ...] = ()
-    region: str | None = None
-
-    def serves(self, pathway: str) -> bool:
-        """True when the entry is for this pathway (or for every pathway)."""
-        return ALL_PATHWAYS in self.pathways or pathway in self.pathways
-
-
-@dataclass(frozen=True)
-class CountryDirectory:
-    country: str
-    name: str
-    emergency_number: str | None
-    entries: tuple[Referral, ...]
-    emergency_source: str | None = None
-    emergency_checked: date | None = None
-
-    def crisis_lines(self) -> list[Referral]:
-        """Crisis lines, in file order (the order they should be offered)."""
-        return [entry for entry in self.entries if entry.crisis]
-
-    def by_category(self, category: str, pathway: str | None = None) -> list[Referral]:
-        """Entries of one category; with ``pathway``, only those for it or for every pathway."""
-        if category not in CATEGORIES:
-            raise ValueError(f"unknown referral category {category!r}; known: {CATEGORIES}")
-        if pathway is not None and pathway not in PATHWAYS:
-            raise ValueError(f"unknown pathway {pathway!r}; known: {PATHWAYS}")
-        return [
-            entry
-            for entry in self.entries
-            if entry.category == category and (pathway is None or entry.serves(pathway))
-        ]
-
-    def categories(self) -> list[str]:
-        """Categories that have at least one entry, in ``CATEGORIES`` order."""
-        present = {entry.category for entry in self.entries}
-        return [category for category in CATEGORIES if category in present]
-
-    def get(self, entry_id: str) -> Referral | None:
-        for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
-        return None
-
-
-# --- loading ----------------------------------------------------------------------------------
-
-
-def normalize_country(country: str) -> str:
-    code = (country or "").strip().upper()
-    return COUNTRY_ALIASES.get(code, code)
-
-
-def _file_for(country: str, directory: Path) -> Path:
-    return Path(directory) / f"{country.lower()}.yaml"
-
-
-def available_countries(directory: Path = REFERRALS_DIR) -> list[str]:
-    """ISO codes (upper case) of the countries that have a referral file."""
-    return list(_available_cached(str(directory)))
-
-
-@lru_cache(maxsize=8)
-def _available_cached(directory: str) -> tuple[str, ...]:
-    # Asked on every message (for the emergency number): read the folder once.
-    folder = Path(directory)
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted(
-        path.stem.upper() for path in folder.glob("*.yaml") if _COUNTRY_RE.match(path.stem.upper())
-    ))
-
-
-def load_directory(
-    country: str, directory: Path = REFERRALS_DIR, default: str = "US"
-) -> CountryDirectory:
-    """The validated directory for ``country``; the ``default`` country's when it has no file.
-
-    Raises ``ReferralDataError`` when the file to load is invalid (never serves unchecked
-    numbers) or when neither file exists. Results are cached; ``clear_cache()`` forgets them.
-    """
-    return _load_cached(
-        normalize_country(country), str(Path(directory)), normalize_country(default)
-    )
-
-
-def clear_cache() -> None:
-    _load_cached.cache_clear()
-    _available_cached.cache_clear()
-
-
-@lru_cache(maxsize=64)
-def _load_cached(country: str, directory: str, default: str) -> CountryDirectory:
-    folder = Path(directory)
-    path = _file_for(country, folder) if _COUNTRY_RE.match(country) else None
-    if path is None or not path.is_file():
-        path = _file_for(default, folder)
-        if not path.is_file():
-            raise ReferralDataError(
-                [
-                    f"no referral file for {country!r} and none for the default "
-                    f"{default!r} in {folder}"
-                ]
-            )
-    return _load_file(path)
-
-
-def _load_file(path: Path) -> CountryDirectory:
-    data, problems = _read_yaml(path)
-    if data is not None:
-        problems += _validate_data(path.name, data)
-    if problems:
-        raise ReferralDataError(problems)
-    assert data is not None
-    return _build(data)
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        return None, [f"{path.name}: cannot read: {exc}"]
-    if not isinstance(data, dict):
-        return None, [f"{path.name}: top level must be a mapping"]
-    return data, []
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
-def _pathways(value: Any) -> frozenset[str]:
-    return frozenset(str(item) for item in _as_list(value))
-
-
-def _build(data: Mapping[str, Any]) -> CountryDirectory:
-    emergency = data.get("emergency") or {}
-    entries = []
-    for raw in data.get("entries") or []:
-        contact = raw.get("contact") or {}
-        text = contact.get("text") or {}
-        sources = tuple(str(s) for s in _as_list(raw.get("source")))
-        entries.append(
-            Referral(
-                id=str(raw["id"]),
-                name=str(raw["name"]),
-                category=raw["category"],
-                offers=str(raw["offers"]).strip(),
-                contact=Contact(
-                    phone=_opt_str(contact.get("phone")),
-                    text_number=_opt_str(text.get("number")),
-                    text_keyword=_opt_str(text.get("keyword")),
-                    website=_opt_str(contact.get("website")),
-                    email=_opt_str(contact.get("email")),
-                    chat=_opt_str(contact.get("chat")),
-                    phone_option=_opt_str(contact.get("phone_option")),
-                    tty=_opt_str(contact.get("tty")),
-                ),
-                hours=_opt_str(raw.get("hours")),
-                cost=_opt_str(raw.get("cost")),
-                pathways=_pathways(raw.get("pathways")),
-                crisis=bool(raw.get("crisis", False)),
-                for_=_opt_str(raw.get("for")),
-                languages=tuple(str(lang) for lang in _as_list(raw.get("languages"))),
-                source=sources[0],
-                sources=sources,
-                checked=raw["checked"],
-                region=_opt_str(raw.get("region")),
-            )
-        )
-    emergency_sources = [str(s) for s in _as_list(emergency.get("source"))]
-    return CountryDirectory(
-        country=str(data["country"]),
-        name=str(data["name"]),
-        emergency_number=_opt_str(emergency.get("number")),
-        entries=tuple(entries),
-        emergency_source=emergency_sources[0] if emergency_sources else None,
-        emergency_checked=emergency.get("checked"),
-    )
-
-
-def _opt_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-# --- validation -------------------------------------------------------------------------------
-
-
 def validate_referral_files(
     directory: Path = REFERRALS_DIR, today: date | None = None
 ) -> list[str]:
@@ -346,14 +70,14 @@ def validate_referral_files(
         return [f"{directory}: no referral files (*.yaml)"]
     problems: list[str] = []
     for path in paths:
-        data, read_problems = _read_yaml(path)
+        data, read_problems = read_yaml(path)
         problems += read_problems
         if data is not None:
-            problems += _validate_data(path.name, data, today=today)
+            problems += validate_data(path.name, data, today=today)
     return problems
 
 
-def _validate_data(filename: str, data: Mapping[str, Any], today: date | None = None) -> list[str]:
+def validate_data(filename: str, data: Mapping[str, Any], today: date | None = None) -> list[str]:
     today = today or date.today()
     problems: list[str] = []
     where = filename
@@ -365,7 +89,7 @@ def _validate_data(filename: str, data: Mapping[str, Any], today: date | None = 
         problems.append(f"{where}: unknown top-level key {key!r}")
 
     country = str(data.get("country") or "")
-    if not _COUNTRY_RE.match(country):
+    if not COUNTRY_RE.match(country):
         problems.append(f"{where}: country {country!r} is not an upper-case ISO 3166-1 code")
     elif Path(filename).stem.upper() != country:
         problems.append(f"{where}: country {country!r} does not match the file name")
@@ -478,7 +202,7 @@ def _validate_entry(label: str, country: str, raw: Mapping[str, Any], today: dat
 
 
 def _validate_pathways(label: str, value: Any) -> list[str]:
-    items = _as_list(value)
+    items = as_list(value)
     if not items:
         return [f"{label}: 'pathways' must list at least one pathway (or 'all')"]
     problems = []
@@ -550,7 +274,7 @@ def _validate_contact(label: str, country: str, contact: Any, crisis: bool) -> l
 
 
 def _validate_sources(label: str, value: Any) -> list[str]:
-    items = _as_list(value)
+    items = as_list(value)
     if not items:
         return [f"{label}: missing source (where the details were read)"]
     problems = []
@@ -591,9 +315,3 @@ def _url_ok(value: Any) -> bool:
 
 def _nonempty_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
-
-
-def iter_all(directory: Path = REFERRALS_DIR) -> Iterable[CountryDirectory]:
-    """Every country's directory (validated), for checks and admin tools."""
-    for country in available_countries(directory):
-        yield load_directory(country, directory)

@@ -15,16 +15,8 @@ import logging
 from typing import Any
 
 from bot.engine.render import code_template
-
-from bot.safety.referrals import (
-    PATHWAYS,
-    CountryDirectory,
-    Referral,
-    ReferralDataError,
-    available_countries,
-    load_directory,
-    normalize_country,
-)
+from bot.referrals.load import available_countries, load_directory, normalize_country
+from bot.referrals.model import PATHWAYS, CountryDirectory, Referral, ReferralDataError
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +104,14 @@ def crisis_facts(
         "country_name": directory.name,
         "country": directory.country,
     }
+
+
+def notice_lines(country: str | None, default_country: str) -> dict[str, Any]:
+    """The crisis lines and emergency number for a notice sent outside a crisis (nobody has
+    been free to take a coach chat, a coach had to leave), as template context."""
+    facts = crisis_facts(directory_for(country, default_country), "suicide", None)
+    return {"lines": facts["lines"], "emergency": facts["emergency_number"],
+            "country_name": facts["country_name"]}
 
 
 def clinician_facts(directory: CountryDirectory | None, pathway: str | None) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+import zlib
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -26,7 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.composition import compose
 from bot.config import Settings, configure_encryption
 from bot.engine.actions import Say
-from bot.engine.inputs import Vocabulary
+from bot.engine.inputs import Vocabulary, strip_name_opening
 from bot.engine.loader import check_engine
 from bot.engine.messages import Inbound, Outbound
 from bot.engine.render import Renderer
@@ -46,6 +47,7 @@ from bot.storage.people import (
     person_view,
     store_conversation,
 )
+from bot.understanding import understand
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,15 @@ def warm_up_safety_screens() -> None:
     crisis_screen("warming up")
     clinical_screen("warming up")
     concern_cues()
+
+
+def understander(locale: str) -> Callable[[str], dict[str, Any]]:
+    """The understanding step of `locale`, as the engine asks for it."""
+
+    def heard(text: str) -> dict[str, Any]:
+        return understand(text, locale).as_dict()
+
+    return heard
 
 
 def snapshot(person: Person) -> dict[str, Any]:
@@ -84,7 +95,10 @@ class _PersonSession:
         }
 
     async def save(self, target: str, value: Any) -> None:
-        save_profile_field(self.deps.person, target.removeprefix("profile."), value)
+        field = target.removeprefix("profile.")
+        if field == "preferred_name" and isinstance(value, str):
+            value = strip_name_opening(value, self.deps.services.words(self.deps.locale))
+        save_profile_field(self.deps.person, field, value)
 
     async def screen(self, inbound: Inbound) -> Interrupt | None:
         for fn in self.registry.screens:
@@ -103,6 +117,12 @@ class _PersonSession:
     def take_outbox(self) -> list[Say]:
         queued, self.deps.outbox = self.deps.outbox, []
         return queued
+
+    def now(self) -> datetime:
+        return self.deps.now
+
+    def seed(self) -> int:
+        return zlib.crc32(self.deps.person.user_key.encode("utf-8"))
 
 
 class _Locks:
@@ -161,7 +181,8 @@ class RecoveryBot:
         warm_up_safety_screens()  # compile the lexicons now, not on someone's first message
         engines: dict[str, Engine] = {}
         for locale in settings.locales():
-            engine, problems = check_engine(registry.actions, locale=locale)
+            engine, problems = check_engine(registry.actions, locale=locale,
+                                            understand=understander(locale))
             if engine is None:
                 raise FlowError(problems)
             engines[locale] = engine

@@ -133,6 +133,47 @@ def cmd_wiring(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
+    """One JSON object a line for each line on stdin: the kind, its score, every kind's score."""
+    import json
+
+    from bot.understanding import understand
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        heard = understand(text, args.locale)
+        scores = {kind: round(score, 4) for kind, score in
+                  sorted(heard.scores.items(), key=lambda item: -item[1])}
+        print(json.dumps({"text": text, "kind": heard.kind, "score": round(heard.score, 4),
+                          "rule": heard.rule, "facet": heard.facet, "scores": scores},
+                         ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train a text model from its labelled examples (needs scikit-learn: the test extra)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("Training needs scikit-learn: pip install -e '.[test]'", file=sys.stderr)
+        return 1
+    if args.model == "understanding":
+        from bot.understanding.training import write
+    else:
+        from bot.safety.training import write
+    from bot.textmodel import load_model
+
+    path = write(args.locale)
+    load_model.cache_clear()
+    meta = load_model(path).meta
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB): "
+          + ", ".join(f"{key} {value}" for key, value in sorted(meta.items())
+                      if key != "data_hash"))
+    return 0
+
+
 def cmd_flows_graph(args: argparse.Namespace, settings: Settings) -> int:
     """Mermaid diagram of one flow."""
     from bot.engine.flows import load_flows
@@ -221,6 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
         "wiring", help="list every action, screen, nudge kind and command the packages add"
     ).set_defaults(handler=cmd_wiring)
 
+    understand = sub.add_parser(
+        "understand", help="read lines on stdin, print what kind of thing each says (JSON)")
+    understand.add_argument("--locale", default="en")
+    understand.set_defaults(handler=cmd_understand)
+
+    train = sub.add_parser("train", help="train a text model from its labelled examples")
+    train.add_argument("model", choices=["understanding", "safety"])
+    train.add_argument("--locale", default="en")
+    train.set_defaults(handler=cmd_train)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
@@ -249,7 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     configure_logging(settings)
     handler: Handler = args.handler
-    return handler(args, settings)
+    from bot.errors import ConfigurationError
+
+    try:
+        return handler(args, settings)
+    except ConfigurationError as exc:
+        print(f"Can't start: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -21,3 +21,11 @@ def safety_dir(locale: str = DEFAULT_LOCALE) -> Path:
     """The safety data (screening lexicons, classifier) of `locale`."""
     return SAFETY_DIR / locale
 REFERRALS_DIR = RESOURCES_DIR / "referrals"
+
+
+UNDERSTANDING_DIR = RESOURCES_DIR / "understanding"  # one folder a locale
+
+
+def understanding_dir(locale: str = DEFAULT_LOCALE) -> Path:
+    """The understanding step's data (rules, examples, model) of `locale`."""
+    return UNDERSTANDING_DIR / locale

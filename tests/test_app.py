@@ -33,7 +33,8 @@ async def test_onboarding_collects_what_the_person_chose_to_share(core: Recovery
     await sam.say("Sam")
     assert sam.templates == ["onboarding/reflect_name", "onboarding/ask_reason"]
     await sam.say("I keep drinking more than I mean to")
-    assert "I keep drinking more than I mean to" in sam.text  # reflected in their words
+    assert "you keep drinking more than you mean to" in sam.text  # heard, said back
+    assert "I keep drinking" not in sam.text  # not pasted
     await sam.press("Stopping")
     await sam.press("United Kingdom")
     # The UK has one time zone, so we go straight to the check-in time.

@@ -238,11 +238,12 @@ async def test_two_webhook_processes_on_one_database(
         answered = counts.pop()
         assert balancer.doubled > 0 and min(balancer.posts) > 0  # both worked, some twice
 
-        # Order: each reflection names the person's own answers, the name before the reason.
+        # Order: the name is heard (and used) before the question after the reason; the rows
+        # below show each answer stored where it belongs.
         for n, user in enumerate(users):
             texts = [m.text for m in user.messages]
             name_at = [i for i, t in enumerate(texts) if f"Person {n}." in t]
-            reason_at = [i for i, t in enumerate(texts) if f"Reason number {n}" in t]
+            reason_at = [i for i, t in enumerate(texts) if "closest to where you are" in t]
             assert name_at and reason_at and name_at[0] < reason_at[0], texts
         cipher = Fernet(key)
         async with database.session() as session:

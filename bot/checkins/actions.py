@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.checkins.models import NOT_TO_PLAN, PARTLY, TO_PLAN
 from bot.checkins.plan_steps import step_to_ask_about
 from bot.checkins.progress_view import progress_snapshot
-from bot.checkins.records import count_checkins, save_checkin
+from bot.checkins.records import count_checkins, save_checkin, save_milestone
 from bot.checkins.schedule import (
     parse_hhmm,
     pause_end,
@@ -29,11 +29,13 @@ from bot.ports import Call, StepContext
 from bot.scheduling.recurrence import local_date, shift_out_of_quiet_hours
 
 SNOOZE = timedelta(hours=1)
+MILESTONE_SAVED = code_template("milestone/saved")
 RESUMED = code_template("checkin/resumed")
 PROGRESS_SUMMARY = code_template("progress/summary")
 PROGRESS_EMPTY = code_template("progress/empty")
 WEEKLY_SAVED = code_template("progress/weekly_saved")
 HARD_MOOD = 2  # a mood at or below this is met as a hard day
+STRONG_CRAVING = 7  # a craving at or above this is talked through
 MAX_PAUSE_DAYS = 60
 # How each answer to "how did today go against your plan?" is stored, for every pathway.
 WENT_TO_PLAN = {
@@ -85,21 +87,40 @@ async def weigh(call: Call) -> ActionResult:
     went = _went(call.answers)
     lapse = went == NOT_TO_PLAN
     hard = lapse or (mood is not None and mood <= HARD_MOOD)
+    craving = call.answers.get("craving")
+    strong = craving is not None and int(craving) >= STRONG_CRAVING
+    close_call = call.answers.get("plan_stopping") == "close_call"
     before = await count_checkins(call.deps.session, call.deps.person.id)
-    return ActionResult(facts={"hard_day": hard, "lapse": lapse, "checkins_before": before})
+    return ActionResult(facts={"hard_day": hard, "lapse": lapse, "checkins_before": before,
+                               "strong_craving": strong, "close_call": close_call,
+                               "good_day": not hard and went == TO_PLAN})
 
 
 async def record(call: Call) -> ActionResult:
-    """Stores the check-in for the person's local today (a second one updates it)."""
+    """Stores the check-in for the person's local today (beside any earlier one today)."""
     deps = call.deps
     craving = call.answers.get("craving")
-    note = call.answers.get("helped") or call.answers.get("tomorrow")
+    notes = [call.answers.get(k) for k in ("what_happened", "helped", "tomorrow")]
+    note = "\n".join(str(n) for n in notes if n) or None
     await save_checkin(
         deps.session, deps.person.id, local_date(deps.now, _zone(call)), deps.now,
         mood=_mood(call.answers), craving=int(craving) if craving is not None else None,
         went_to_plan=_went(call.answers), note=note,
     )
     return ActionResult(facts={"checkins": await count_checkins(deps.session, deps.person.id)})
+
+
+async def record_milestone(call: Call) -> ActionResult:
+    """`progress.record_milestone`: keeps their good news in their progress, if they said yes."""
+    if call.value != "yes":
+        return ActionResult(facts={"recorded": False})
+    deps = call.deps
+    heard = call.facts.get("heard") or {}
+    told = call.answers.get("celebrate")
+    note = "\n".join(str(x) for x in (heard.get("text"), told) if x) or None
+    await save_milestone(deps.session, deps.person.id, local_date(deps.now, _zone(call)),
+                         deps.now, note)
+    return ActionResult(facts={"recorded": True}, say=[Say(MILESTONE_SAVED)])
 
 
 async def snooze(call: Call) -> ActionResult:

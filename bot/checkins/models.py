@@ -1,6 +1,7 @@
 """Daily check-ins and the person's check-in preferences.
 
-One check-in per person per local day: a second check-in the same day updates the first.
+A person may check in more than once a day: each check-in is kept (a good morning is not
+lost to a hard evening).
 What the person typed (the note) is encrypted; the numbers a chart needs stay plain.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
@@ -35,7 +36,20 @@ class Checkin(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("person_id", "local_date", name="uq_checkins_person_day"),)
+    __table_args__ = (Index("ix_checkins_person_day", "person_id", "local_date"),)
+
+
+class Milestone(Base):
+    """Good news the person chose to keep in their progress ("30 days today")."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    local_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(EncryptedText)  # their words, encrypted
+    created_at: Mapped[datetime]
 
 
 class CheckinPreferences(Base):

@@ -1,6 +1,6 @@
 """Plan steps with a day become reminders on that day; the check-in then asks how it went.
 
-A person whose plan has steps tied to a weekday or a date has one `plan_step` nudge row: due
+A person whose plan has steps tied to weekdays or a date has one `plan_step` nudge row: due
 at `STEP_REMINDER_TIME` local time on the next day with a step (past any pause, out of quiet
 hours). It is recomputed whenever the plan is saved (the "plan.saved" event) and after each
 send, so it always follows the current plan and the person's current time zone.
@@ -34,14 +34,14 @@ REMINDER_TEMPLATE = code_template("nudges/plan_step")
 
 def steps_on(steps: list[PlanStep], day: date) -> list[PlanStep]:
     """The steps planned for `day` (by weekday or by date)."""
-    return [s for s in steps if s.on_date == day or (s.weekday is not None and s.weekday
-                                                        == day.weekday() and s.on_date is None)]
+    return [s for s in steps
+            if s.on_date == day or (s.on_date is None and day.weekday() in s.weekdays)]
 
 
 def next_step_day(steps: list[PlanStep], start: date) -> date | None:
     """The first day from `start` on (inclusive) with a planned step."""
     days = [s.on_date for s in steps if s.on_date is not None and s.on_date >= start]
-    weekdays = {s.weekday for s in steps if s.weekday is not None and s.on_date is None}
+    weekdays = {d for s in steps if s.on_date is None for d in s.weekdays}
     if weekdays:
         days.append(next(start + timedelta(n) for n in range(7)
                          if (start + timedelta(n)).weekday() in weekdays))

@@ -1,4 +1,4 @@
-"""Storing check-ins (one per local day) and reading them back for progress."""
+"""Storing check-ins (several a day are kept) and milestones, and reading them back."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checkins.models import NOT_TO_PLAN, PARTLY, TO_PLAN, Checkin
-from bot.coaching.progress import DayRecord
+from bot.checkins.models import NOT_TO_PLAN, PARTLY, TO_PLAN, Checkin, Milestone
+from bot.coaching.progress import DayRecord, merge_day
 
 _TO_PLAN_FLAG = {TO_PLAN: True, PARTLY: False, NOT_TO_PLAN: False}
 
@@ -24,27 +24,29 @@ async def save_checkin(
     went_to_plan: str | None,
     note: str | None,
 ) -> Checkin:
-    """Stores today's check-in; a second one the same local day updates the first.
-
-    An answer left out the second time keeps what the first check-in said.
-    """
-    row = (
-        await session.execute(
-            select(Checkin)
-            .where(Checkin.person_id == person_id, Checkin.local_date == day)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        row = Checkin(person_id=person_id, local_date=day, created_at=now)
-        session.add(row)
-    for field, value in (("mood", mood), ("craving", craving), ("went_to_plan", went_to_plan),
-                         ("note", note)):
-        if value is not None or getattr(row, field, None) is None:
-            setattr(row, field, value)
-    row.updated_at = now
+    """Stores a check-in for local date `day`; one already there that day is kept beside it."""
+    row = Checkin(person_id=person_id, local_date=day, created_at=now, updated_at=now,
+                  mood=mood, craving=craving, went_to_plan=went_to_plan, note=note)
+    session.add(row)
     await session.flush()
     return row
+
+
+async def save_milestone(session: AsyncSession, person_id: int, day: date, now: datetime,
+                         note: str | None) -> Milestone:
+    """Keeps good news the person chose to add to their progress."""
+    row = Milestone(person_id=person_id, local_date=day, note=note, created_at=now)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def count_milestones(session: AsyncSession, person_id: int) -> int:
+    """How many milestones the person kept."""
+    total = await session.execute(
+        select(func.count()).select_from(Milestone).where(Milestone.person_id == person_id)
+    )
+    return int(total.scalar_one())
 
 
 async def checked_in_on(session: AsyncSession, person_id: int, day: date) -> bool:
@@ -58,19 +60,22 @@ async def checked_in_on(session: AsyncSession, person_id: int, day: date) -> boo
 async def count_checkins(session: AsyncSession, person_id: int) -> int:
     """How many days the person has checked in, all time."""
     total = await session.execute(
-        select(func.count()).select_from(Checkin).where(Checkin.person_id == person_id)
+        select(func.count(func.distinct(Checkin.local_date)))
+        .where(Checkin.person_id == person_id)
     )
     return int(total.scalar_one())
 
 
 async def day_records(session: AsyncSession, person_id: int) -> list[DayRecord]:
-    """Every check-in as a `DayRecord` (plain columns only: the note is not decrypted)."""
+    """Every day with a check-in as a `DayRecord` (several check-ins a day merged, see
+    `coaching.progress.merge_day`); the note is not decrypted."""
     rows = await session.execute(
         select(Checkin.local_date, Checkin.mood, Checkin.craving, Checkin.went_to_plan)
         .where(Checkin.person_id == person_id)
-        .order_by(Checkin.local_date)
+        .order_by(Checkin.local_date, Checkin.id)
     )
-    return [
-        DayRecord(day, mood, craving, _TO_PLAN_FLAG.get(went) if went else None)
-        for day, mood, craving, went in rows
-    ]
+    by_day: dict[date, list[DayRecord]] = {}
+    for day, mood, craving, went in rows:
+        by_day.setdefault(day, []).append(
+            DayRecord(day, mood, craving, _TO_PLAN_FLAG.get(went) if went else None))
+    return [merge_day(records) for records in by_day.values()]

@@ -26,6 +26,7 @@ def register(registry: Registry) -> None:
     registry.action("checkins.set_quiet", actions.set_quiet)
     registry.action("progress.show", actions.show_progress)
     registry.action("progress.set_weekly", actions.set_weekly)
+    registry.action("progress.record_milestone", actions.record_milestone)
     registry.after(actions.keep_nudges_in_step)
     registry.on(PLAN_SAVED, follow_the_plan)
     registry.nudge_kind(CHECKIN_NUDGE)

@@ -26,7 +26,7 @@ from bot.coaching.plans import (
     save_version,
     with_part,
 )
-from bot.coaching.when import When, read_when
+from bot.coaching.when import EVERY_DAY, When, read_when
 from bot.engine.actions import ActionResult, Say
 from bot.engine.inputs import normalise
 from bot.engine.render import code_template
@@ -78,7 +78,7 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
 def step_view(item: dict[str, Any]) -> dict[str, Any]:
     """A stored step for templates: `date` becomes a date object."""
     step = PlanStep.from_json(item)
-    return {"text": step.text, "weekday": step.weekday, "date": step.on_date}
+    return {"text": step.text, "weekdays": list(step.weekdays), "date": step.on_date}
 
 
 def content_view(content: dict[str, Any]) -> dict[str, Any]:
@@ -156,11 +156,13 @@ async def begin_build(call: Call) -> ActionResult:
 
 
 async def keep_step(call: Call) -> ActionResult:
-    """Keeps the step just described with its day (weekday, date or none)."""
+    """Keeps the step just described with its days (weekdays, a date, or none)."""
     value = str(call.value or "")
     words = call.deps.services.words(call.deps.locale)
     if value.isdigit() and 0 <= int(value) <= 6:
-        when: When | None = When(weekday=int(value))
+        when: When | None = When(weekdays=(int(value),))
+    elif value == "every":
+        when = When(weekdays=EVERY_DAY)
     elif value == "any" or normalise(value) in words.skip | words.none | words.no:
         when = When()
     else:
@@ -168,7 +170,7 @@ async def keep_step(call: Call) -> ActionResult:
         when = read_when(value, today)
     if when is None:
         return ActionResult(say=[Say(INVALID_WHEN, {"typed": value})], goto="step_when")
-    step = PlanStep(str(call.answers.get("step_text") or ""), when.weekday, when.on_date)
+    step = PlanStep(str(call.answers.get("step_text") or ""), when.weekdays, when.on_date)
     put_item(call.facts, "steps", step.to_json())
     return ActionResult(
         facts={"steps": call.facts["steps"]},

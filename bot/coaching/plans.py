@@ -5,7 +5,7 @@ is one JSON document (stored encrypted, see `models.PlanVersion`)::
 
     {"changes": str, "importance": int, "importance_why": str, "importance_higher": str,
      "confidence": int, "confidence_why": str, "confidence_higher": str,
-     "reasons": str, "steps": [{"text": str, "weekday": 0-6|None, "date": "YYYY-MM-DD"|None}],
+     "reasons": str, "steps": [{"text": str, "weekdays": [0-6, ...], "date": "YYYY-MM-DD"|None}],
      "helpers": [{"who": str, "how": str}], "signs": str,
      "obstacles": [{"obstacle": str, "response": str}]}
 
@@ -44,25 +44,28 @@ WHOLE_PLAN = "all"
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step of a person's plan, optionally tied to a weekday or a date.
+    """One step of a person's plan, optionally on some weekdays or on one date.
 
     Attributes:
         text: the step in the person's own words.
-        weekday: 0 = Monday ... 6 = Sunday (as `date.weekday()`), or None.
+        weekdays: 0 = Monday ... 6 = Sunday (as `date.weekday()`), every week; may be empty.
         on_date: a calendar date in the person's own time zone, or None.
     """
 
     text: str
-    weekday: int | None = None
+    weekdays: tuple[int, ...] = ()
     on_date: date | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PlanStep:
-        """A step from its stored form."""
+        """A step from its stored form (older steps kept one `weekday`)."""
         raw_date = data.get("date")
+        weekdays = data.get("weekdays")
+        if weekdays is None:
+            weekdays = [] if data.get("weekday") is None else [data["weekday"]]
         return cls(
             text=str(data.get("text") or ""),
-            weekday=data.get("weekday"),
+            weekdays=tuple(int(d) for d in weekdays),
             on_date=date.fromisoformat(raw_date) if raw_date else None,
         )
 
@@ -70,7 +73,7 @@ class PlanStep:
         """The stored form of the step."""
         return {
             "text": self.text,
-            "weekday": self.weekday,
+            "weekdays": list(self.weekdays),
             "date": self.on_date.isoformat() if self.on_date else None,
         }
 

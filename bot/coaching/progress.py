@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Literal
 
-__all__ = ["DayRecord", "MoodTrend", "ProgressSummary", "summarise"]
+__all__ = ["DayRecord", "MoodTrend", "ProgressSummary", "merge_day", "summarise"]
 
 MOOD_MIN, MOOD_MAX = 1, 5
 CRAVING_MIN, CRAVING_MAX = 0, 10
@@ -85,6 +85,20 @@ class ProgressSummary:
     total_days: int
     first_day: date | None
     mood_trend: MoodTrend | None
+
+
+def merge_day(records: Sequence[DayRecord]) -> DayRecord:
+    """One day's check-ins as one record: the day went to plan if any check-in said so (a
+    good morning isn't lost to a hard evening), mood is their average, craving the strongest."""
+    moods = [r.mood for r in records if r.mood is not None]
+    cravings = [r.craving for r in records if r.craving is not None]
+    went = [r.went_to_plan for r in records if r.went_to_plan is not None]
+    return DayRecord(
+        records[0].day,
+        int(fmean(moods) + 0.5) if moods else None,
+        max(cravings) if cravings else None,
+        any(went) if went else None,
+    )
 
 
 def summarise(records: Sequence[DayRecord], today: date) -> ProgressSummary:

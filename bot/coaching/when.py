@@ -1,8 +1,8 @@
-"""When a plan step happens: a weekday, a date, or no particular day.
+"""When a plan step happens: some weekdays, every day, a date, or no particular day.
 
-People type this in many ways ("monday", "every Tue", "tomorrow", "12 December", "Dec 3",
-"2026-12-03"). `read_when` turns it into a weekday number or a date in the person's own
-calendar, or says it could not.
+People type this in many ways ("monday", "every Tue", "mon and thu", "weekdays", "every
+day", "tomorrow", "12 December", "Dec 3", "2026-12-03"). `read_when` turns it into weekday
+numbers or a date in the person's own calendar, or says it could not.
 """
 
 from __future__ import annotations
@@ -15,13 +15,20 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
 _FILLER = re.compile(r"\b(every|each|on|the|this|next|of|at|by|in|from)\b|(?<=\d)(st|nd|rd|th)\b")
+_JOINERS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*")
+EVERY_DAY = tuple(range(7))
+GROUPS = {  # several days in one word (matched on the whole answer, fillers removed)
+    "day": EVERY_DAY, "days": EVERY_DAY, "daily": EVERY_DAY, "everyday": EVERY_DAY,
+    "weekday": (0, 1, 2, 3, 4), "weekdays": (0, 1, 2, 3, 4),
+    "weekend": (5, 6), "weekends": (5, 6),
+}
 
 
 @dataclass(frozen=True)
 class When:
-    """The day of a step: at most one of weekday and on_date is set."""
+    """The days of a step: some weekdays (every week), or one date, or neither."""
 
-    weekday: int | None = None
+    weekdays: tuple[int, ...] = ()
     on_date: date | None = None
 
 
@@ -72,11 +79,14 @@ def read_when(text: str, today: date) -> When | None:
         return When(on_date=today)
     if key == "tomorrow":
         return When(on_date=today + timedelta(days=1))
-    words = _FILLER.sub(" ", key.replace(",", " ").replace(".", " ")).split()
-    if len(words) == 1:
-        weekday = _weekday(words[0])
-        if weekday is not None:
-            return When(weekday=weekday)
+    plain = " ".join(_FILLER.sub(" ", key.replace(".", " ")).split())
+    if plain in GROUPS:
+        return When(weekdays=GROUPS[plain])
+    parts = [p for p in _JOINERS.split(plain) if p]
+    days = [_weekday(p) for p in parts]
+    if parts and all(d is not None for d in days):
+        return When(weekdays=tuple(sorted({d for d in days if d is not None})))
+    words = plain.replace(",", " ").split()
     numbers = [int(word) for word in words if word.isdigit()]
     months = [m for m in (_month(word) for word in words if not word.isdigit()) if m]
     others = [w for w in words if not w.isdigit() and _month(w) is None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.coaching import plan_actions as plan
+from bot.coaching.plan_links import plan_link
 from bot.registry import Registry
 
 
@@ -20,3 +21,4 @@ def register(registry: Registry) -> None:
     registry.action("plan.show", plan.show)
     registry.action("plan.history", plan.history)
     registry.action("plan.export", plan.export)
+    registry.action("plan.link", plan_link)

@@ -30,7 +30,10 @@ from typing import Any
 
 import yaml
 
+from bot.engine.listening import Behaviour, parse_table
+
 END = "end"
+PAUSE_ALL = "pause_all"  # end this flow and set everything below aside, as /cancel does
 FLOW_PREFIX = "flow:"
 INPUT_TYPES = ("text", "choice", "scale", "time", "timezone", "country", "number")
 DEFAULT_TEXT_LIMIT = 1000
@@ -58,6 +61,7 @@ class InputSpec:
     skippable: bool = False
     allow_none: bool = False  # e.g. "no daily check-in" for a time input
     free_text: bool = False  # a choice that also accepts a typed answer as itself
+    words: str | None = None  # a vocabulary of words and emoji meaning each option (input/)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,15 @@ class State:
     skip_if: str | None = None
     branches: tuple[Branch, ...] = ()
     closing: bool = False  # an optional last offer: starting anything else ends the flow here
+    # What kinds of typed answer get here, where they differ from flows/_listening.yaml.
+    listen: Mapping[str, Behaviour] = field(default_factory=dict)
+    easier: str | None = None  # an easier way to ask (examples), after a non-answer
+    context: str | None = None  # what the question is about (templates and understanding)
 
     def templates(self) -> list[str]:
         """Every template key this state renders."""
-        keys = [*self.say]
-        for key in (self.prompt, self.reply):
+        keys = [*self.say, *(b.reply for b in self.listen.values() if b.reply)]
+        for key in (self.prompt, self.reply, self.easier):
             if key:
                 keys.append(key)
         if self.input:
@@ -98,6 +106,10 @@ class State:
     def targets(self) -> list[str]:
         """Every place this state can lead to."""
         return [branch.target for branch in self.branches]
+
+    def flows_started(self) -> list[str]:
+        """Flows its `listen:` behaviours start."""
+        return [b.flow for b in self.listen.values() if b.flow]
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,7 @@ def _parse_input(raw: Any, where: str, problems: list[str]) -> InputSpec | None:
         skippable=bool(raw.get("skip", False)),
         allow_none=bool(raw.get("allow_none", False)),
         free_text=bool(raw.get("free_text", False)),
+        words=raw.get("words"),
     )
 
 
@@ -223,7 +236,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             continue
         unknown = set(body) - {
             "say", "prompt", "input", "save", "reply", "action", "enter", "skip_if", "next",
-            "closing",
+            "closing", "listen", "easier", "context",
         }
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}; check the spelling.")
@@ -239,6 +252,9 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             skip_if=body.get("skip_if"),
             branches=_parse_next(body.get("next"), where, problems),
             closing=bool(body.get("closing", False)),
+            listen=parse_table(body.get("listen"), f"{where}: listen", (), problems),
+            easier=body.get("easier"),
+            context=body.get("context"),
         )
     return Flow(
         name=name,
@@ -280,7 +296,7 @@ def _can_finish(flow: Flow) -> set[str]:
             if state.name in done:
                 continue
             for target in state.targets():
-                if target == END or target.startswith(FLOW_PREFIX) or target in done:
+                if target in (END, PAUSE_ALL) or target.startswith(FLOW_PREFIX) or target in done:
                     done.add(state.name)
                     changed = True
                     break
@@ -321,6 +337,12 @@ def validate_flow(
         for action in (state.action, state.enter):
             if action and not has_action(action):
                 problems.append(f"{where}: action '{action}' is not registered.")
+        for started in state.flows_started():
+            if started not in known_flows:
+                problems.append(f"{where}: `listen` starts unknown flow '{started}'.")
+        if state.listen and (state.input is None or not (
+                state.input.type == "text" or state.input.free_text)):
+            problems.append(f"{where}: `listen` applies to questions that take typed text.")
         if state.save and not (state.save.startswith("profile.") or state.save == "answers"):
             problems.append(f"{where}: `save` must be 'profile.<field>' or 'answers'.")
         if not state.branches:
@@ -345,7 +367,7 @@ def validate_flow(
             if target.startswith(FLOW_PREFIX):
                 if target[len(FLOW_PREFIX) :] not in known_flows:
                     problems.append(f"{where}: `next` goes to unknown flow '{target}'.")
-            elif target != END and target not in flow.states:
+            elif target not in (END, PAUSE_ALL) and target not in flow.states:
                 problems.append(
                     f"{where}: `next` goes to '{target}', which is not a state of this flow "
                     f"(states: {', '.join(sorted(flow.states))})."

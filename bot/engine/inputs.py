@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import time
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -47,6 +48,9 @@ class Vocabulary:
     none: frozenset[str]
     yes: frozenset[str]
     no: frozenset[str]
+    name_openings: frozenset[str] = frozenset()
+    # vocabulary name -> option value -> words and emoji meaning it ("mood" -> "2" -> "rough")
+    choice_words: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def normalise(text: str) -> str:
@@ -59,7 +63,23 @@ def normalise(text: str) -> str:
 def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
     """The locale's input words from resources/input/<locale>.yaml."""
     data = yaml.safe_load((root / "input" / f"{locale}.yaml").read_text(encoding="utf-8"))
-    return Vocabulary(**{str(k): frozenset(normalise(str(w)) for w in v) for k, v in data.items()})
+    choice_words = {
+        str(name): {str(value): tuple(normalise(str(w)) for w in words)
+                    for value, words in table.items()}
+        for name, table in (data.pop("choice_words", None) or {}).items()
+    }
+    return Vocabulary(**{str(k): frozenset(normalise(str(w)) for w in v) for k, v in data.items()},
+                      choice_words=choice_words)
+
+
+def by_words(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The option whose words the typed text says ("pretty rough" -> "2"), longest first."""
+    key = f" {normalise(text)} "
+    pairs = sorted(((w, v) for v, words in table.items() for w in words), key=lambda p: -len(p[0]))
+    for word, value in pairs:
+        if word and (f" {word} " in key if word[0].isalnum() else word in key):
+            return value
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -99,6 +119,16 @@ def _zone_lookup() -> dict[str, str]:
     for alias, zone in _timezone_data()["aliases"].items():
         lookup[normalise(str(alias))] = zone
     return lookup
+
+
+def strip_name_opening(text: str, words: Vocabulary) -> str:
+    """"my name is Sam" -> "Sam"; "Sam" stays "Sam" (longest opening first)."""
+    cleaned = text.strip()
+    lowered = normalise(cleaned)
+    for opening in sorted(words.name_openings, key=len, reverse=True):
+        if lowered.startswith(opening + " "):
+            return cleaned[len(opening):].strip(" ,.!").strip() or cleaned
+    return cleaned
 
 
 def parse_timezone(text: str) -> Parsed:
@@ -174,13 +204,16 @@ def parse_text(spec: InputSpec, text: str) -> Parsed:
     return Parsed(True, cleaned)
 
 
-def parse_answer(spec: InputSpec, text: str, labels: dict[str, str]) -> Parsed:
+def parse_answer(spec: InputSpec, text: str, labels: dict[str, str],
+                 words: Vocabulary | None = None) -> Parsed:
     """Read a typed answer for any input type.
 
     Args:
         spec: what the state expects.
         text: what the person typed.
         labels: rendered button label -> option value, so typing a label counts as tapping it.
+        words: the locale's words, for a question whose answers may be said in words or emoji
+            (`words:` in the flow: "pretty rough" for a mood, "really strong" for a craving).
     """
     if spec.type == "text":
         return parse_text(spec, text)
@@ -188,6 +221,10 @@ def parse_answer(spec: InputSpec, text: str, labels: dict[str, str]) -> Parsed:
     by_label = {normalise(label): value for label, value in labels.items()}
     if key in by_label:
         return Parsed(True, by_label[key])
+    if spec.words and words is not None and spec.words in words.choice_words:
+        said = by_words(text, words.choice_words[spec.words])
+        if said is not None:
+            return Parsed(True, int(said) if spec.type in ("scale", "number") else said)
     if spec.type == "choice":
         values = {normalise(option.value): option.value for option in spec.options}
         if key in values:

@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.engine.actions import ActionRegistry
 from bot.engine.commands import load_commands
 from bot.engine.flows import load_flows, validate_flow
+from bot.engine.listening import check_listening, load_listening
+from bot.engine.parts import Understand
 from bot.engine.render import Renderer, code_templates
 from bot.engine.runtime import Engine
 from bot.paths import FLOWS_DIR, TEMPLATES_DIR
@@ -23,14 +25,19 @@ def check_engine(
     flows_dir: Path = FLOWS_DIR,
     templates_dir: Path = TEMPLATES_DIR,
     locale: str = "en",
+    understand: Understand | None = None,
 ) -> tuple[Engine | None, list[str]]:
     """Build the engine and list every problem found (empty list = all good)."""
     flows, problems = load_flows(flows_dir)
+    listening, listening_problems = load_listening(flows_dir)
+    problems += listening_problems
     commands, command_problems = load_commands(flows_dir)
     problems += command_problems
     renderer = Renderer(templates_dir, locale)
     problems += renderer.check_all({})
-    used: set[str] = set(code_templates())
+    used: set[str] = set(code_templates()) | set(listening.templates())
+    problems += check_listening(listening, has_template=renderer.has,
+                                flow_names=set(flows.flows))
     for flow in flows.flows.values():
         problems += validate_flow(
             flow,
@@ -40,6 +47,12 @@ def check_engine(
             check_expression=renderer.check_expression,
         )
         used.update(flow.templates())
+        for state in flow.states.values():
+            for kind in state.listen:
+                if (listening.kinds and kind.split(":")[0] not in listening.kinds
+                        and kind != "default"):
+                    problems.append(f"{flow.source.name}: flow '{flow.name}', state "
+                                    f"'{state.name}': `listen` names unknown kind '{kind}'.")
         if flow.on_complete:
             used.add(flow.title)
     flow_commands = {flow.command for flow in flows.flows.values() if flow.command}
@@ -64,4 +77,5 @@ def check_engine(
         problems.append("flows: the 'onboarding' flow is required (the first conversation).")
     if problems:
         return None, problems
-    return Engine(flows, renderer, registry, commands, locale), []
+    return Engine(flows, renderer, registry, commands, locale, listening=listening,
+                  understand=understand), []

@@ -6,6 +6,11 @@ Two kinds of template share one key space:
 * `folder/_labels.yaml` files, a mapping of short strings such as button labels
   (key ``folder/<mapping key>``).
 
+A message template may hold several wordings, separated by lines reading `{# variant #}`.
+Lines above a `{# wordings #}` line (imports, `set`s) are shared by every wording. The
+engine picks a wording per person so the same person doesn't hear the same sentence day
+after day (see `runtime`), and `render(key, context, variant=n)` renders wording n.
+
 Undefined variables are errors (StrictUndefined): a template never silently says "None".
 Python code that renders a template by key declares the key with `code_template()` so the
 validator can tell used templates from forgotten ones.
@@ -33,6 +38,8 @@ from jinja2 import (
 
 TEMPLATE_SUFFIX = ".j2"
 LABELS_FILE = "_labels.yaml"
+VARIANT_MARKER = re.compile(r"^\{#\s*variant\s*#\}[ \t]*\n?", re.M)
+SHARED_MARKER = re.compile(r"^\{#\s*wordings\s*#\}[ \t]*\n?", re.M)
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -70,6 +77,13 @@ def _load_labels(root: Path) -> dict[str, str]:
     return labels
 
 
+def upfirst(text: object) -> str:
+    """The first letter a capital, the rest as written ("friday with Jo" -> "Friday with
+    Jo"); Jinja's `capitalize` would lower "Jo" and "AA"."""
+    value = str(text)
+    return value[:1].upper() + value[1:]
+
+
 class Renderer:
     """Renders templates by key for one locale."""
 
@@ -78,13 +92,26 @@ class Renderer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"No templates for locale '{locale}' in {templates_dir}")
         self._labels = _load_labels(self.root)
-        self._files = {
-            path.relative_to(self.root).as_posix()[: -len(TEMPLATE_SUFFIX)]
-            for path in self.root.rglob(f"*{TEMPLATE_SUFFIX}")
-        }
+        self._files = set()
+        self._variants: dict[str, int] = {}
+        variant_sources: dict[str, str] = {}
+        for path in self.root.rglob(f"*{TEMPLATE_SUFFIX}"):
+            key = path.relative_to(self.root).as_posix()[: -len(TEMPLATE_SUFFIX)]
+            self._files.add(key)
+            source = path.read_text(encoding="utf-8")
+            wordings = VARIANT_MARKER.split(source)
+            if len(wordings) > 1:
+                shared = ""
+                head = SHARED_MARKER.split(wordings[0], maxsplit=1)
+                if len(head) == 2:
+                    shared, wordings[0] = head
+                self._variants[key] = len(wordings)
+                for index, wording in enumerate(wordings):
+                    variant_sources[f"{key}#{index}"] = shared + wording
         self.env: Environment = Environment(
             loader=ChoiceLoader(
-                [FileSystemLoader(str(self.root)), DictLoader(self._labels)]
+                [DictLoader(variant_sources), FileSystemLoader(str(self.root)),
+                 DictLoader(self._labels)]
             ),
             undefined=StrictUndefined,
             autoescape=False,
@@ -93,6 +120,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self.env.filters["country_name"] = country_name
+        self.env.filters["upfirst"] = upfirst
         self._static = {
             key: text.strip() for key, text in self._labels.items()
             if "{" not in text and "\n" not in text
@@ -108,11 +136,18 @@ class Renderer:
         """Whether a template called `key` exists."""
         return key in self._files or key in self._labels
 
-    def render(self, key: str, context: Mapping[str, Any] | None = None) -> str:
-        """Render template `key` with `context`; whitespace tidied for chat."""
+    def variants(self, key: str) -> int:
+        """How many wordings template `key` has (1 for most)."""
+        return self._variants.get(key, 1)
+
+    def render(self, key: str, context: Mapping[str, Any] | None = None,
+               variant: int = 0) -> str:
+        """Render template `key` (wording `variant`) with `context`; whitespace tidied."""
         static = self._static.get(key)
         if static is not None:
             return static  # a label with no Jinja in it: nothing to render
+        if key in self._variants:
+            key = f"{key}#{variant % self._variants[key]}"
         template = self._templates.get(key)
         if template is None:
             name = key + TEMPLATE_SUFFIX if key in self._files else key
@@ -145,9 +180,11 @@ class Renderer:
         """Compile every template (syntax errors are named by key)."""
         problems = []
         for key in sorted(self.keys()):
-            name = key + TEMPLATE_SUFFIX if key in self._files else key
-            try:
-                self.env.get_template(name)
-            except TemplateError as exc:
-                problems.append(f"template '{key}': {exc}")
+            names = ([f"{key}#{i}" for i in range(self._variants[key])] if key in self._variants
+                     else [key + TEMPLATE_SUFFIX if key in self._files else key])
+            for name in names:
+                try:
+                    self.env.get_template(name)
+                except TemplateError as exc:
+                    problems.append(f"template '{name}': {exc}")
         return problems

@@ -54,6 +54,10 @@ class ConversationState:
     paused: dict[str, Frame] = field(default_factory=dict)
     seq: int = 0
     handled: list[int] = field(default_factory=list)
+    # Template key -> [[wording, day], ...]: which wordings this person heard lately.
+    said: dict[str, list[list[int]]] = field(default_factory=dict)
+    # The flow that ended last (so a message right after it is answered in its context).
+    last_flow: str | None = None
 
     @property
     def current(self) -> Frame | None:
@@ -65,6 +69,8 @@ class ConversationState:
             "paused": {name: asdict(frame) for name, frame in self.paused.items()},
             "seq": self.seq,
             "handled": self.handled,
+            "said": self.said,
+            "last_flow": self.last_flow,
         }
 
     @classmethod
@@ -75,6 +81,9 @@ class ConversationState:
             paused={k: Frame.from_dict(v) for k, v in (data.get("paused") or {}).items()},
             seq=int(data.get("seq", 0)),
             handled=[int(n) for n in data.get("handled") or []],
+            said={str(k): [[int(v), int(d)] for v, d in pairs]
+                  for k, pairs in (data.get("said") or {}).items()},
+            last_flow=data.get("last_flow"),
         )
 
     def drop_top(self, flows: frozenset[str] | set[str]) -> bool:

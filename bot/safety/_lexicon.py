@@ -46,6 +46,7 @@ class ClinicalLexicon:
     stopping: tuple[re.Pattern[str], ...]
     exceptions: tuple[re.Pattern[str], ...]
     risky_substances: frozenset[str]
+    opioid_medicines: Any = None  # re.Pattern[str] | None: methadone, buprenorphine...
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,9 @@ def compile_clinical(data: dict[str, Any]) -> tuple[ClinicalLexicon, list[str]]:
         stopping=compiler.regexes(data.get("stopping"), "stopping"),
         exceptions=compiler.regexes(data.get("exceptions"), "exceptions"),
         risky_substances=frozenset({"alcohol", "benzodiazepines"}),
+        opioid_medicines=compiler.regex(r"\b" + str(data["opioid_medicines"]) + r"\b",
+                                        "opioid_medicines") if data.get("opioid_medicines")
+        else None,
     )
     return lexicon, compiler.errors
 

@@ -42,6 +42,7 @@ async def screen_for_clinical(inbound: Inbound, deps: Deps) -> Interrupt | None:
     return Interrupt(CLINICAL_FLOW, {
         "kind": request.kind, "substance": request.substance,
         "stopping_risk": request.stopping_risk,
+        "stopping_medication": request.stopping_medication,
     })
 
 

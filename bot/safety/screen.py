@@ -66,11 +66,13 @@ class ClinicalRequest:
         kind: "diagnosis", "dosing", "medication" or "medical_advice".
         substance: normalised name ("alcohol", "benzodiazepines", ...) or None.
         stopping_risk: True when it is about stopping alcohol or benzodiazepines.
+        stopping_medication: True when it is about stopping methadone or buprenorphine.
     """
 
     kind: str
     substance: str | None
     stopping_risk: bool
+    stopping_medication: bool = False
 
 
 @functools.lru_cache(maxsize=64)
@@ -136,8 +138,12 @@ def clinical_screen(text: str, locale: str = "en") -> ClinicalRequest | None:
                 for name, pattern in lexicon.substances
                 if name in lexicon.risky_substances
             )
-            stopping = mentions_risky and any(p.search(message) for p in lexicon.stopping)
-            return ClinicalRequest(kind=rule.group, substance=substance, stopping_risk=stopping)
+            talks_of_stopping = any(p.search(message) for p in lexicon.stopping)
+            stopping = mentions_risky and talks_of_stopping
+            medication = bool(lexicon.opioid_medicines is not None and talks_of_stopping
+                              and lexicon.opioid_medicines.search(message))
+            return ClinicalRequest(kind=rule.group, substance=substance, stopping_risk=stopping,
+                                   stopping_medication=medication)
     return None
 
 

@@ -13,17 +13,21 @@ from tests.helpers import Person, onboard
 def test_a_check_in_with_a_lapse_through_the_console(tmp_path: Path) -> None:
     replies = run_chat(tmp_path, [
         "/start", "1", "Sam", "I want my mornings back", "Stopping", "2", "9pm",
-        "/checkin", "Really hard", "9", "I drank or used today", "Go for a walk first thing",
+        "/checkin", "Really hard", "9", "I drank or used today",
+        "It was after work, the usual crowd", "Go for a walk first thing",
     ])
     templates = [reply["template"] for reply in replies]
     start = templates.index("checkin/ask_mood")
     assert templates[start:] == [
         "checkin/ask_mood", "checkin/reflect_mood", "checkin/ask_craving",
-        "checkin/reflect_craving", "checkin/ask_plan_stopping", "checkin/hard_day",
-        "checkin/ask_tomorrow", "checkin/reflect_note", "checkin/thanks",
+        "checkin/reflect_craving", "checkin/ask_plan_stopping", "checkin/ask_what_happened",
+        "checkin/reflect_what_happened", "checkin/plan_link", "checkin/ask_tomorrow",
+        "checkin/reflect_note", "checkin/thanks",
     ]
-    hard_day = replies[templates.index("checkin/hard_day")]["text"]
-    assert "doesn't undo" in hard_day and "human coach" in hard_day
+    asked = replies[templates.index("checkin/ask_what_happened")]["text"]
+    assert "doesn't undo" in asked  # never a reset
+    offer = replies[templates.index("checkin/plan_link")]["text"]
+    assert "human coach" in offer and "not safe right now" in offer
     text = " ".join(reply["text"] for reply in replies[start:]).lower()
     assert not [word for word in SHAMING if word in text]
 

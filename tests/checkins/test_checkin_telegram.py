@@ -91,16 +91,20 @@ async def test_a_lapse_in_a_check_in_is_met_with_warmth_not_shame(
     texts = [sorry_and_ask_craving.text, strong_pull_and_ask_plan.text]
     assert "I drank or used today" in ada.last_buttons()
     await ada.press_label("I drank or used today")
-    [hard_day_and_ask_tomorrow] = await ada.wait_reply()
-    hard_day, ask_tomorrow = hard_day_and_ask_tomorrow.text.rsplit("\n\n", 1)
-    assert "doesn't undo" in hard_day and "/coach" in hard_day
-    assert "tomorrow" in ask_tomorrow
+    [ask_what_happened] = await ada.wait_reply()
+    assert "doesn't undo" in ask_what_happened.text  # never a reset
+    await ada.send("My brother came round with a bottle and I just went along with it")
+    [heard_and_ask_tomorrow] = await ada.wait_reply()
+    said, ask_tomorrow = heard_and_ask_tomorrow.text.rsplit("\n\n", 1)
+    assert "your brother" in said.lower()  # what they said is heard, not pasted
+    assert "My brother came round" not in said
+    assert "/coach" in said and "tomorrow" in ask_tomorrow
     await ada.send("Call my sister before the evening")
     [reflect_and_thanks] = await ada.wait_reply()
-    assert "Call my sister" in reflect_and_thanks.text and "first one" in reflect_and_thanks.text
-    assert reflect_and_thanks.text.index("Call my sister") < reflect_and_thanks.text.index(
-        "first one")
-    everything = " ".join(texts + [hard_day_and_ask_tomorrow.text,
+    text = reflect_and_thanks.text
+    assert "your sister" in text and "first one" in text  # their step, in the second person
+    assert text.index("your sister") < text.index("first one")
+    everything = " ".join(texts + [ask_what_happened.text, heard_and_ask_tomorrow.text,
                                    reflect_and_thanks.text]).lower()
     assert not [word for word in SHAMING if word in everything]
 

@@ -70,7 +70,7 @@ async def test_without_a_plan_there_are_no_step_reminders(core: RecoveryBot) -> 
 
 
 def test_step_days_by_weekday_and_by_date() -> None:
-    steps = [PlanStep("run", weekday=1), PlanStep("dinner", on_date=date(2026, 12, 12)),
+    steps = [PlanStep("run", weekdays=(1,)), PlanStep("dinner", on_date=date(2026, 12, 12)),
              PlanStep("anytime")]
     assert next_step_day(steps, date(2026, 11, 23)) == date(2026, 11, 24)
     assert next_step_day(steps, date(2026, 12, 9)) == date(2026, 12, 12)

@@ -78,7 +78,7 @@ async def test_onboarding_offers_the_plan_and_the_whole_plan_is_written_and_save
     async with core.db.session() as session:
         steps = await current_plan_steps(session, pid)
         assert steps == [
-            PlanStep("Go for a run after work", weekday=1),
+            PlanStep("Go for a run after work", weekdays=(1,)),
             PlanStep("Cook dinner instead of going out", on_date=date(2026, 12, 12)),
         ]
         # Plan text is encrypted at rest.
@@ -97,7 +97,7 @@ async def test_the_mi_follow_ups_use_the_number_given(core: RecoveryBot) -> None
     await sam.press("6")
     assert "Why a 6 and not a 3?" in sam.text
     await sam.say("I sleep better")
-    assert "I sleep better" in sam.text
+    assert "you sleep better" in sam.text  # said back in the second person, not pasted
     assert "from 6 to 7" in sam.text  # what would move it one point higher
     await sam.say("skip")
     await sam.press("1")  # confidence: very low gets a different question
@@ -150,7 +150,7 @@ async def test_adding_a_step_later_keeps_the_earlier_ones(core: RecoveryBot) -> 
         "Go for a run after work", "Cook dinner instead of going out",
         "Join the Sunday walking group",
     ]
-    assert steps[-1].weekday == 6
+    assert steps[-1].weekdays == (6,)
 
 
 async def test_a_day_that_cannot_be_read_is_asked_again_kindly(core: RecoveryBot) -> None:
@@ -223,7 +223,7 @@ async def test_plan_again_in_the_middle_of_the_plan_keeps_what_was_written(
     await sam.press("Carry on where I was")
     assert sam.templates[-1] == asked
     await sam.say("I sleep better")
-    assert "I sleep better" in sam.text
+    assert "you sleep better" in sam.text  # said back in the second person, not pasted
     # Starting again is still there for whoever wants it.
     await sam.say("/plan")
     await sam.press("Start again")

@@ -28,6 +28,8 @@ async def person_with_everything(core: RecoveryBot, who: str = "morgan") -> tupl
     await person.say("/checkin")
     for label in ("Really hard", "9", "More than I meant to"):
         await person.press(label)
+    assert "checkin/ask_what_happened" in person.templates, person.templates
+    await person.say("It was after work, at the pub with the usual crowd")
     await person.say("Go for a walk first thing")
     assert "checkin/thanks" in person.templates, person.templates
     coach = await join_as_coach(core, f"coach-of-{who}", "Alex")

@@ -76,6 +76,7 @@ async def test_a_whole_conversation_logs_no_text_names_or_ids(
     await step(person, "/checkin")
     for label in ("Really hard", "9", "More than I meant to"):
         await step(person, label, press=True)
+    await step(person, "It was after work, the usual crowd")
     person.mark_seen()
     await person.send("Go for a walk first thing")
     await person.wait_reply()

@@ -1,4 +1,5 @@
-"""Loads the labelled message sets that live next to these tests."""
+"""Loads the labelled message sets: held-out and blind sets next to these tests, the rules'
+development sets with the training examples in resources/safety/en/examples/."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
+EXAMPLES = HERE.parent.parent / "resources" / "safety" / "en" / "examples"
 
 
 def load(name: str, key: str = "messages") -> list[dict[str, Any]]:
     """Returns the list under `key` in the YAML file `name` in tests/safety."""
-    data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    path = HERE / name if (HERE / name).is_file() else EXAMPLES / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data[key])
 
 

@@ -22,6 +22,7 @@ def test_clinical_devset(item: dict[str, Any]) -> None:
             kind=item["kind"],
             substance=item.get("substance"),
             stopping_risk=item.get("stopping_risk", False),
+            stopping_medication=item.get("stopping_medication", False),
         )
 
 

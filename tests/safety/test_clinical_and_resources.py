@@ -104,8 +104,11 @@ async def test_idle_message_gives_their_emergency_number(core: RecoveryBot) -> N
     sam = Person(core)
     await onboard(sam, country="Australia")
     await sam.press("Later")
-    await sam.say("hello")
-    assert sam.templates == ["system/idle"]
+    await sam.say("I feel so ashamed of how I acted at the party")
+    assert sam.templates == ["feelings/reflect"]  # the feeling first, no list of commands
+    await sam.press("I'd like to say more")
+    await sam.say("Work has been awful this week")
+    assert sam.templates[-1] == "feelings/support"
     assert "call 000" in sam.text and "/resources" in sam.text
 
 

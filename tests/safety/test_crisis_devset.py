@@ -1,4 +1,5 @@
-"""The crisis screen on the labelled development set (tests/safety/devset.yaml).
+"""The crisis screen on the labelled development set (resources/safety/en/examples/
+rules_devset.yaml).
 
 Every crisis message must be caught (recall 1.0) and at most 5% of hard negatives flagged.
 The held-out set is only checked against a lenient regression floor: it must stay unseen.
@@ -14,9 +15,9 @@ import pytest
 from bot.safety import CRISIS_CATEGORIES, crisis_screen
 from tests.safety._labelled import crisis, load, negatives
 
-DEVSET = load("devset.yaml")
-CRISIS = crisis("devset.yaml")
-NEGATIVES = negatives("devset.yaml")
+DEVSET = load("rules_devset.yaml")
+CRISIS = crisis("rules_devset.yaml")
+NEGATIVES = negatives("rules_devset.yaml")
 
 
 def test_devset_is_big_and_balanced_enough() -> None:

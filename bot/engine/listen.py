@@ -1,0 +1,193 @@
+"""Listening: a typed answer is understood before the flow uses it.
+
+`Listener.answer` runs for a free-text question: the understanding step says what kind of
+thing was said, the state's `listen:` (or `flows/_listening.yaml`) says what that kind gets,
+and the listener does it (see `bot.engine.listening` for what each `then` means).
+`Listener.idle` runs for a message with no flow running.
+
+Templates get `heard` (the kind, the facet of distress, the kind of harm, what a question is
+about, the gist a reflection may use) and, where an answer was kept, `answer`. The kind of
+every answer is remembered in the flow's facts (`facts.kinds.<state>`), so a flow can branch
+on it ("mostly sustain talk: keep evoking before planning steps").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.engine.flows import State
+from bot.engine.listening import Behaviour
+from bot.engine.render import code_template
+
+if TYPE_CHECKING:
+    from bot.engine.parts import EngineParts
+    from bot.engine.state import ConversationState
+
+KINDS_HEARD = "kinds"  # facts.kinds: state -> kind of the answer given there
+GISTS = "gists"  # facts.gists: state -> what a summary may say back of that answer
+TRIES = "__tries__"  # facts.__tries__: state -> non-answers given there
+ELABORATING = "__elaborating__"  # facts: the state waiting for "tell me more"
+ELABORATED_STATES = "__elaborated__"  # facts: states already asked to tell more
+ELABORATED = code_template("listen/elaborated")
+MOVING_ON = code_template("listen/moving_on")
+MACROS = code_template("listen/macros")  # imported by the listening templates
+QUIET_KINDS = ("non_answer", "discord")  # added to nothing when elaborating
+# Kinds whose gist a summary may say back (never distress, a refusal or a harmful entry).
+KEPT_GISTS = ("content", "change_talk", "good_news", "sustain_talk", "lapse", "craving")
+
+
+class RunLike(Protocol):
+    """What the listener needs of the step it works in (`bot.engine.run.Run`)."""
+
+    engine: EngineParts
+    conv: ConversationState
+
+    async def say(self, template: str, extra: Mapping[str, Any] | None = None) -> None: ...
+
+    async def accept(self, state: State, value: Any, *, reply: str | None = None,
+                     extra: Mapping[str, Any] | None = None) -> None: ...
+
+    def store(self, state: State, value: Any) -> None: ...
+
+    async def move_on(self, state: State) -> None: ...
+
+    async def prompt_current(self, prompt: str | None = None,
+                             extra: Mapping[str, Any] | None = None) -> None: ...
+
+    async def push_flow(self, name: str, facts: dict[str, Any]) -> None: ...
+
+
+class Listener:
+    """Understands typed messages for one step and does what the flows say."""
+
+    def __init__(self, run: RunLike) -> None:
+        self.run = run
+
+    def listens(self) -> bool:
+        """Whether this engine has an understanding step."""
+        return self.run.engine.understand is not None
+
+    def hear(self, text: str) -> dict[str, Any]:
+        """What kind of thing `text` says, as template context."""
+        understand = self.run.engine.understand
+        assert understand is not None
+        return dict(understand(text))
+
+    async def answer(self, state: State, text: str, value: Any) -> None:
+        """A typed answer to the free-text question `state`."""
+        run = self.run
+        frame = run.conv.current
+        assert frame is not None
+        heard = self.hear(text)
+        kind = run.engine.listening.kind_in_flow(
+            str(heard["kind"]), float(heard.get("score") or 0.0), bool(heard.get("rule")))
+        if kind != heard["kind"]:
+            heard = {**heard, "kind": kind}
+        extra = {"heard": heard, "answer": value}
+        if frame.facts.get(ELABORATING) == state.name:
+            await self._elaborated(state, kind, value, extra)
+            return
+        frame.facts.setdefault(KINDS_HEARD, {})[state.name] = kind
+        if heard.get("gist") and kind in KEPT_GISTS:
+            frame.facts.setdefault(GISTS, {})[state.name] = heard["gist"]
+        behaviour = run.engine.listening.for_state(state.listen, kind, _detail(heard))
+        await self.do(state, behaviour, value, extra)
+
+    async def do(self, state: State, behaviour: Behaviour, value: Any,
+                 extra: dict[str, Any]) -> None:
+        """Carry out `behaviour` for an answer to `state`."""
+        run = self.run
+        frame = run.conv.current
+        assert frame is not None
+        then = behaviour.then
+        if behaviour.flow == frame.flow:
+            then = "accept"  # already in the flow it would start: this is the answer
+        if then == "accept":
+            await run.accept(state, value, reply=behaviour.reply, extra=extra)
+        elif then == "elaborate":
+            if state.name in frame.facts.get(ELABORATED_STATES, []):
+                await run.accept(state, value, reply=behaviour.reply, extra=extra)
+                return
+            run.store(state, value)
+            frame.facts[ELABORATING] = state.name
+            frame.facts.setdefault(ELABORATED_STATES, []).append(state.name)
+            await run.say(behaviour.reply or state.reply or ELABORATED, extra)
+        elif then == "reask":
+            if behaviour.reply:
+                await run.say(behaviour.reply, extra)
+            await run.prompt_current(extra={"again": True})
+        elif then == "easier":
+            tries = frame.facts.setdefault(TRIES, {})
+            tries[state.name] = int(tries.get(state.name, 0)) + 1
+            if tries[state.name] > 1:
+                await run.say(MOVING_ON, extra)
+                await run.move_on(state)
+                return
+            if behaviour.reply:
+                await run.say(behaviour.reply, extra)
+            await run.prompt_current(state.easier, extra={"again": True})
+        elif then == "skip":
+            if behaviour.reply:
+                await run.say(behaviour.reply, extra)
+            await run.move_on(state)
+        elif behaviour.flow is not None:
+            if behaviour.reply:
+                await run.say(behaviour.reply, extra)
+            await run.push_flow(behaviour.flow, {"heard": extra["heard"], "within": state.name})
+        else:
+            await run.accept(state, value, reply=behaviour.reply, extra=extra)
+
+    async def off_script(self, state: State, text: str) -> bool:
+        """Typed words where buttons were offered, matching none: a lapse, an urge, a painful
+        feeling or news gets its conversation first (the question comes back after); a
+        question, thanks or a hello gets its reply and the question again. Anything else:
+        False (the buttons are offered again)."""
+        heard = self.hear(text)
+        table = self.run.engine.listening.off_script
+        kind = str(heard["kind"])
+        detail = _detail(heard)
+        behaviour = table.get(f"{kind}:{detail}") or table.get(kind)
+        if behaviour is None:
+            return False
+        extra = {"heard": heard}
+        if behaviour.flow is not None:
+            if behaviour.reply:
+                await self.run.say(behaviour.reply, extra)
+            await self.run.push_flow(behaviour.flow, {"heard": heard, "within": state.name})
+            return True
+        if behaviour.reply:
+            await self.run.say(behaviour.reply, extra)
+        await self.run.prompt_current(extra={"again": True})
+        return True
+
+    async def _elaborated(self, state: State, kind: str, value: Any,
+                          extra: dict[str, Any]) -> None:
+        """The answer to "tell me more": added to the first answer, then on to the next."""
+        run = self.run
+        frame = run.conv.current
+        assert frame is not None
+        frame.facts.pop(ELABORATING, None)
+        first = frame.answers.get(state.name)
+        combined = first if kind in QUIET_KINDS or not first else f"{first}\n{value}"
+        await run.accept(state, combined, reply=ELABORATED, extra=extra)
+
+    async def idle(self, text: str) -> None:
+        """A message with no flow running: answered for what it says."""
+        run = self.run
+        heard = self.hear(text)
+        behaviour = run.engine.listening.when_idle(str(heard["kind"]), _detail(heard))
+        extra = {"heard": heard, "after": run.conv.last_flow}
+        run.conv.last_flow = None
+        if behaviour.reply:
+            await run.say(behaviour.reply, extra)
+        if behaviour.flow:
+            await run.push_flow(behaviour.flow, {"heard": heard})
+
+
+def _detail(heard: Mapping[str, Any]) -> str | None:
+    """What a kind's behaviour may depend on: a question's topic, the harm, the facet."""
+    for key in ("topic", "harm", "facet"):
+        if heard.get(key):
+            return str(heard[key])
+    return None

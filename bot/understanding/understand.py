@@ -1,0 +1,93 @@
+"""Understanding one typed message: what kind of thing it says, and what can be said back.
+
+    heard = understand("idk tbh", locale="en")
+    heard.kind   # "non_answer" (a rule); heard.scores: the model's view of every kind
+
+Order: the reliable rules of `resources/understanding/<locale>/language.yaml` (a whole
+message that is a non-answer, thanks or a greeting; a milestone with a number), else the
+learned model (`model.npz` beside it; see `bot.textmodel`). Then the details a reply needs:
+the facet of distress, the kind of harm, what a question is about, and the gist.
+Cached per message: the safety screen and the engine ask about the same text.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from bot.paths import understanding_dir
+from bot.textmodel import load_model, message_features
+from bot.understanding.kinds import Understanding
+from bot.understanding.language import Language, language, plain
+from bot.understanding.reflect import gist
+
+MODEL_FILE = "model.npz"
+SHORT_WORDS = 6  # greetings and thanks are short; a longer message says more than that
+
+
+def rule_kind(text: str, lang: Language) -> tuple[str, str] | None:
+    """(kind, rule id) when a reliable rule decides, else None."""
+    key = plain(text)
+    if not key:
+        return ("non_answer", "non_answer.empty") if lang.empty_is_non_answer else None
+    for kind, messages in lang.whole.items():
+        if key in messages:
+            return kind, f"{kind}.whole"
+    for kind, pattern in lang.rule_patterns.items():
+        if pattern.search(key):
+            return kind, f"{kind}.pattern"
+    return None
+
+
+def looks_like_question(text: str, lang: Language) -> bool:
+    """A question mark, or a question word first ("why do you...", "is this private")."""
+    words = plain(text).split()
+    return "?" in text or bool(words and words[0] in lang.question_starts)
+
+
+def _first(table: tuple[tuple[str, object], ...], key: str) -> str | None:
+    for name, pattern in table:
+        if pattern.search(key):  # type: ignore[attr-defined]
+            return name
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def understand(text: str, locale: str = "en") -> Understanding:
+    """What kind of thing `text` says (see the module docstring)."""
+    lang = language(locale)
+    model = load_model(understanding_dir(locale) / MODEL_FILE)
+    scores = model.predict(message_features(text))
+    decided = rule_kind(text, lang)
+    if decided is not None:
+        kind, rule = decided
+        score = 1.0
+    else:
+        kind = max(scores, key=scores.__getitem__)
+        score, rule = scores[kind], None
+        if kind in ("thanks", "greeting") and len(plain(text).split()) > SHORT_WORDS:
+            # Thanks or a hello with more after it: the rest is what needs answering.
+            rest = {k: v for k, v in scores.items() if k not in ("thanks", "greeting")}
+            kind = max(rest, key=rest.__getitem__)
+            score = rest[kind]
+        if kind == "question" and not looks_like_question(text, lang):
+            rest = {k: v for k, v in scores.items() if k != "question"}
+            kind = max(rest, key=rest.__getitem__)
+            score = rest[kind]
+        if score < lang.min_score.get(kind, 0.0):
+            kind, score = "content", scores.get("content", 0.0)  # not sure enough
+    key = plain(text)
+    return Understanding(
+        kind=kind, score=score, scores=scores, rule=rule,
+        facet=(_first(lang.facets, key) or "sad") if kind == "distress" else None,
+        harm=_first(lang.harms, key) if kind == "harmful" else None,
+        topic=_first(lang.questions, key) if kind == "question" else None,
+        gist=gist(text, lang), text=text,
+    )
+
+
+def risk_facet(text: str, locale: str = "en") -> str | None:
+    """A facet of distress that should bring the direct safety question, whatever kind the
+    message is overall ("everyone would be better off without me" told as a plain answer)."""
+    key = plain(text)
+    facet = _first(language(locale).facets, key)
+    return facet if facet in ("hopeless", "burden", "invisible") else None

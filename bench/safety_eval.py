@@ -2,12 +2,15 @@
 
 Run:  .venv/bin/python bench/safety_eval.py [--errors] [--show-heldout-errors]
 
-Prints, for tests/safety/devset.yaml (tuned on), tests/safety/heldout.yaml (never tuned on) and
-tests/safety/heldout4.yaml (never tuned on; written by someone who had not seen the rules, also
-scored for "met by the crisis response or the concern check's question"):
-per-category precision and recall, overall recall on crisis messages (caught as any crisis),
-the hard-negative false-positive rate, about_other accuracy; then the clinical screen's figures
-and the crisis screen's cost per message in microseconds.
+Prints, for resources/safety/en/examples/rules_devset.yaml (the rules are tuned on it),
+tests/safety/heldout.yaml and heldout4.yaml (never tuned on): per-category precision and
+recall, overall recall on crisis messages (caught as any crisis), the hard-negative
+false-positive rate, about_other accuracy. Then, for the blind sets (tests/safety/blind_*.yaml
+and heldout4.yaml, written by people who saw no rule, cue, model or example), the three layers
+as the bot uses them: the rules (full response), + the concern cues, + the learned screen and
+the riskiest feelings (each brings the direct question): crisis messages met per category and
+told indirectly, hard negatives asked. Then the clinical screen's figures and the cost of the
+screens per message in microseconds.
 """
 
 from __future__ import annotations
@@ -28,12 +31,45 @@ from bot.safety import CRISIS_CATEGORIES, clinical_screen, crisis_screen  # noqa
 from bot.safety.concern import concern_screen  # noqa: E402
 
 TESTS = ROOT / "tests" / "safety"
+EXAMPLES = ROOT / "resources" / "safety" / "en" / "examples"
+BLIND = ("blind_1.yaml", "blind_2.yaml", "heldout4.yaml")
 TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
 
 
 def _load(name: str, key: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((TESTS / name).read_text(encoding="utf-8"))
+    path = TESTS / name if (TESTS / name).is_file() else EXAMPLES / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return list(data[key])
+
+
+def _indirect(item: dict[str, Any]) -> bool:
+    return bool(item.get("indirect")) or "indirect" in (item.get("tags") or [])
+
+
+def evaluate_layers(title: str, messages: list[dict[str, Any]], markdown: bool) -> None:
+    """Crisis messages met and hard negatives asked by each layer, as the bot uses them."""
+    from bot.safety.crisis import concern_reason
+
+    layers = {
+        "rules": lambda t: crisis_screen(t) is not None,
+        "+ cues": lambda t: crisis_screen(t) is not None or concern_screen(t) is not None,
+        "+ learned": lambda t: crisis_screen(t) is not None or concern_reason(t, "en") is not None,
+    }
+    positives = [m for m in messages if m["label"] != "none"]
+    negatives = [m for m in messages if m["label"] == "none"]
+    print(f"\n== {title}: {len(positives)} crisis, {len(negatives)} hard negatives (blind)")
+    header = ["layer", "met", "indirect met"] + list(CRISIS_CATEGORIES) + ["negatives asked"]
+    if markdown:
+        print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
+    for name, met in layers.items():
+        cells = [name, _ratio(sum(met(m["text"]) for m in positives), len(positives))]
+        indirect = [m for m in positives if _indirect(m)]
+        cells.append(_ratio(sum(met(m["text"]) for m in indirect), len(indirect)))
+        for category in CRISIS_CATEGORIES:
+            these = [m for m in positives if m["label"] == category]
+            cells.append(f"{sum(met(m['text']) for m in these)}/{len(these)}")
+        cells.append(_ratio(sum(met(m["text"]) for m in negatives), len(negatives)))
+        print("| " + " | ".join(cells) + " |" if markdown else "  " + "  ".join(cells))
 
 
 def _ratio(num: int, den: int) -> str:
@@ -179,8 +215,11 @@ def main() -> None:
         action="store_true",
         help="list held-out errors (read them; don't tune on them)",
     )
+    parser.add_argument("--markdown", action="store_true", help="layer tables for the README")
     args = parser.parse_args()
-    devset = _load("devset.yaml", "messages")
+    for name in BLIND:
+        evaluate_layers(name, _load(name, "messages"), args.markdown)
+    devset = _load("rules_devset.yaml", "messages")
     evaluate_crisis("crisis devset", devset, args.errors)
     evaluate_crisis("crisis HELD-OUT", _load("heldout.yaml", "messages"), args.show_heldout_errors)
     heldout4 = _load("heldout4.yaml", "messages")

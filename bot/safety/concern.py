@@ -8,8 +8,12 @@ out, as a peer coach would, whether the person or someone with them is in danger
 (`flows/crisis.yaml`, state `check`).
 A "yes" opens the full crisis response; "I'm safe" goes back to where they were.
 
-A cue is not acted on within CHECK_QUIET_HOURS of the person's last crisis response or check,
-so someone who said they are safe is not asked again and again about the same story.
+Beside the cues, the learned screen (`learned.py`) and the understanding step's riskiest
+feelings (hopelessness, feeling a burden, "nobody would notice") bring the same question.
+Only the same question is ever held back, and only for CHECK_REPEAT_MINUTES after it was
+asked: someone who just said they are safe is not asked again about the same story, while a
+plain crisis (the rules) always gets its response, at once, however recently anything else
+was said.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from bot.safety.screen import normalised
 
 CUES_FILE = "concern_cues.yaml"
 CRISIS_FILE = "crisis_lexicon.yaml"
-CHECK_QUIET_HOURS = timedelta(hours=12)
+CHECK_REPEAT_MINUTES = timedelta(minutes=10)
 #: The category the crisis flow is started with when it should ask first.
 UNCLEAR = "unclear"
+#: The safety event (and metric label) of a concern check question.
+CHECK = "check"
 
 
 @dataclass(frozen=True)

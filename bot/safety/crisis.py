@@ -34,17 +34,19 @@ from bot.handoff import alert_coach_of_crisis, open_handoff, speaks_as_coach
 from bot.ports import Call
 from bot.ports import StepContext as Deps
 from bot.referrals import crisis_facts, directory_for
-from bot.safety.concern import CHECK_QUIET_HOURS, UNCLEAR, concern_screen
+from bot.safety.concern import CHECK, CHECK_REPEAT_MINUTES, UNCLEAR, concern_screen
+from bot.safety.learned import learned_concern
 from bot.safety.models import SafetyEvent
-from bot.safety.screen import CrisisSignal, crisis_screen
+from bot.safety.screen import CrisisSignal, clinical_screen, crisis_screen
 from bot.scheduling.store import schedule_once
+from bot.understanding import risk_facet
 
 log = logging.getLogger(__name__)
 
 CRISIS_FLOW = "crisis"
 FOLLOWUP_KIND = "safety_followup"
 FOLLOWUP_AFTER = timedelta(hours=1)
-CHECK = "check"  # the safety event (and metric label) of a concern check question
+LEARNED = "learned"  # the rule id of a question the learned screen brought
 
 
 async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
@@ -63,14 +65,30 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     })
 
 
+def concern_reason(text: str, locale: str) -> str | None:
+    """Why to ask whether anyone is in danger (a cue id, "learned" or a feeling), or None."""
+    cue = concern_screen(text, locale=locale)
+    if cue is not None:
+        return cue
+    if clinical_screen(text, locale) is not None:
+        return None  # a question about doses or medicines: the clinical boundary answers it
+    if learned_concern(text, locale):
+        return LEARNED
+    facet = risk_facet(text, locale)
+    return f"feeling.{facet}" if facet else None
+
+
 async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
-    """An indirect sign (a concern cue): ask whether anyone is in danger, unless asked lately."""
-    cue = concern_screen(text, locale=deps.locale)
-    if cue is None or speaks_as_coach(deps.facts):
+    """An indirect sign: ask whether anyone is in danger, unless that was just asked."""
+    if speaks_as_coach(deps.facts):
+        return None
+    cue = concern_reason(text, deps.locale)
+    if cue is None:
         return None
     recent = (await deps.session.execute(
         select(SafetyEvent.id).where(SafetyEvent.person_id == deps.person.id,
-                                     SafetyEvent.created_at > deps.now - CHECK_QUIET_HOURS)
+                                     SafetyEvent.category == CHECK,
+                                     SafetyEvent.created_at > deps.now - CHECK_REPEAT_MINUTES)
         .limit(1)
     )).first()
     if recent is not None:

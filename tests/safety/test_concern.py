@@ -1,26 +1,31 @@
 """The concern check: an indirect sign of danger brings one direct question.
 
 Data: every crisis message in the labelled sets is met by the crisis response or the check;
-few hard negatives bring the question. Core (SQLite and PostgreSQL): the question, its three
-answers, and no second question within CHECK_QUIET_HOURS.
+few hard negatives bring the question; on the blind sets (never tuned on) the learned screen
+meets most crises. Core (SQLite and PostgreSQL): the question, its three answers, the same
+question held back only for CHECK_REPEAT_MINUTES, and never quiet for a new plain signal.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.safety import crisis_screen
-from bot.safety.concern import CHECK_QUIET_HOURS, concern_screen
+from bot.safety.concern import CHECK_REPEAT_MINUTES, concern_screen
+from bot.safety.crisis import concern_reason
 from tests.helpers import Person, onboard
 from tests.safety._labelled import crisis, negatives
 from tests.safety.support import safety_events
 from tests.scheduling.nudge_helpers import nudges_of
 
-SETS = ("devset.yaml", "concern_devset.yaml", "heldout.yaml")
+UNDERSTANDING = Path(__file__).resolve().parent.parent / "understanding"
+SETS = ("rules_devset.yaml", "concern_devset.yaml", "heldout.yaml")
 INDIRECT = "been going out to the cliffs a lot lately, just sitting there"
 CHECK = ["safety/crisis_check"]
 FIRST = ["safety/crisis_first", "safety/crisis_lines", "safety/crisis_now",
@@ -82,18 +87,73 @@ async def test_someone_else_in_danger(core: RecoveryBot) -> None:
     sam = Person(core)
     await onboard(sam)
     await sam.press("Later")
-    await sam.say("my mates gone all grey and hes making this weird snoring noise")
+    await sam.say("my brother is slumped on the sofa and hes really pale, "
+                  "he had a few pills earlier")
+    assert sam.templates == CHECK  # told indirectly: the learned screen asks
     await sam.press("Someone else is in danger")
     assert sam.templates == FIRST
     assert "Stay with them" in sam.text
 
 
-async def test_asked_again_after_the_quiet_hours(core: RecoveryBot, clock: FixedClock) -> None:
+async def test_asked_again_once_the_minutes_have_passed(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
     sam = Person(core)
     await onboard(sam)
     await sam.press("Later")
     await sam.say(INDIRECT)
     await sam.press("No, I'm safe right now")
-    clock.advance(CHECK_QUIET_HOURS + timedelta(minutes=1))
+    clock.advance(CHECK_REPEAT_MINUTES + timedelta(minutes=1))
     await sam.say(INDIRECT)
     assert sam.templates == CHECK
+
+
+async def test_never_quiet_for_a_new_signal(core: RecoveryBot, clock: FixedClock) -> None:
+    """The issue's own story: a crisis, "I'm okay", then a friend in danger minutes later."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("i want to die")
+    assert sam.templates[0] == "safety/crisis_first"
+    await sam.say("I'm okay right now")
+    clock.advance(timedelta(minutes=3))
+    await sam.say("my mate's lips have gone a funny colour and he's making this weird "
+                  "snoring noise")
+    assert sam.templates[0] == "safety/crisis_first"
+    assert "Stay with them" in sam.text  # the overdose response, for someone else
+    assert [e.category for e in await safety_events(core, sam.key)] == ["suicide", "overdose"]
+
+
+async def test_an_indirect_sign_soon_after_a_crisis_still_brings_the_question(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("i want to die")
+    await sam.say("I'm okay right now")
+    clock.advance(timedelta(minutes=2))
+    await sam.say(INDIRECT)
+    assert sam.templates == CHECK
+
+
+@pytest.mark.parametrize("name", ["blind_1.yaml", "blind_2.yaml"])
+def test_the_learned_screen_meets_most_crises_told_indirectly_on_blind_sets(name: str) -> None:
+    """Floors well under the measured figures (resources/safety/README.md), so a model or
+    data change that loses the wider net fails here; the sets are never tuned on."""
+    positives = [m["text"] for m in crisis(name)]
+    hard = [m["text"] for m in negatives(name)]
+    met_now = [t for t in positives if crisis_screen(t) or concern_reason(t, "en")]
+    asked = [t for t in hard if crisis_screen(t) or concern_reason(t, "en")]
+    assert len(met_now) / len(positives) >= 0.70
+    assert len(asked) / len(hard) <= 0.22
+
+
+def test_everyday_answers_rarely_bring_the_question() -> None:
+    """The understanding step's blind sets (distress left out): "I sleep better", "idk",
+    "want a drink so bad" are answered as what they are, not with "are you safe?"."""
+    rows = [m for name in ("blind_1.yaml", "blind_2.yaml")
+            for m in yaml.safe_load((UNDERSTANDING / name).read_text())["messages"]
+            if m["kind"] != "distress"]
+    asked = [m["text"] for m in rows if crisis_screen(m["text"]) or concern_reason(m["text"], "en")]
+    assert len(asked) / len(rows) <= 0.04, asked

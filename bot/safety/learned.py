@@ -1,0 +1,50 @@
+"""The learned second screen: a small text model for crises told indirectly.
+
+The rules (`screen.crisis_screen`) name a crisis when the words are plain and keep the full
+crisis response. Many people don't use plain words ("sorted the will, letters for the kids are
+in the drawer", "his lips have gone a funny colour"). A linear model over character and word
+n-grams, trained on the labelled messages in `resources/safety/<locale>/examples/`
+(`recovery-bot train safety`), gives the chance that a message tells of a crisis; at or above
+the threshold chosen by cross-validation in training (stored in the model file), the bot asks
+the direct question ("are you, or is someone with you, in danger right now?"). It never starts
+the full response on its own: a question is cheap, a wrong alarm is not.
+
+Inference is numpy alone (`bot.textmodel`); scikit-learn is needed only to train.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.paths import safety_dir
+from bot.textmodel import load_model
+from bot.textmodel.model import LinearTextModel
+
+MODEL_FILE = "crisis_model.npz"
+CRISIS = "crisis"
+NONE = "none"
+
+
+def model_path(locale: str = "en") -> Path:
+    """Where the locale's crisis model lives."""
+    return safety_dir(locale) / MODEL_FILE
+
+
+def crisis_model(locale: str = "en") -> LinearTextModel | None:
+    """The locale's crisis model, or None when it has none (the rules and cues still run)."""
+    path = model_path(locale)
+    return load_model(path) if path.is_file() else None
+
+
+def crisis_chance(text: str, locale: str = "en") -> float:
+    """The model's probability that `text` tells of a crisis (0.0 without a model)."""
+    model = crisis_model(locale)
+    return model.predict(text)[CRISIS] if model is not None else 0.0
+
+
+def learned_concern(text: str, locale: str = "en") -> bool:
+    """Whether the model is sure enough of a crisis to ask the direct question."""
+    model = crisis_model(locale)
+    if model is None:
+        return False
+    return model.predict(text)[CRISIS] >= float(model.meta["threshold"])

@@ -1,0 +1,101 @@
+"""Training the learned crisis screen (`recovery-bot train safety`; needs the test extra,
+scikit-learn). Deterministic: the same examples give the same model and threshold.
+
+Every labelled file in `resources/safety/<locale>/examples/` counts (crisis categories are one
+class, `none` the other: those are HARD negatives, recovery talk that uses crisis words). So
+that everyday answers ("idk", "want a drink so bad", "poured it down the sink") are not taken
+for a crisis, the understanding step's labelled examples count too, as ROUTINE negatives,
+except distress (some of it is exactly what the question is for). The threshold is chosen on
+out-of-fold probabilities (5 folds): the lowest one at which no more than
+MAX_NEGATIVES_ASKED of the hard negatives and MAX_ROUTINE_ASKED of the everyday messages
+would be asked the question, which is the highest recall at that cost. The blind sets in
+tests/ are never read here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.paths import safety_dir
+from bot.safety.learned import CRISIS, MODEL_FILE, NONE
+from bot.textmodel.model import LinearTextModel
+
+EXAMPLES_DIR = "examples"
+REGULARISATION = 10.0
+MAX_NEGATIVES_ASKED = 0.10  # of hard negatives, out of fold: the question's cost
+MAX_ROUTINE_ASKED = 0.02  # of everyday answers: one needless "are you safe?" in 50
+
+
+def example_files(locale: str = "en") -> list[Path]:
+    """The labelled example files of `locale`, in a fixed order."""
+    return sorted((safety_dir(locale) / EXAMPLES_DIR).glob("*.yaml"))
+
+
+def examples(locale: str = "en") -> list[dict[str, Any]]:
+    """Every labelled message of `locale` ({text, label, ...})."""
+    rows: list[dict[str, Any]] = []
+    for path in example_files(locale):
+        rows.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["messages"])
+    return rows
+
+
+def routine(locale: str = "en") -> list[dict[str, Any]]:
+    """Everyday messages (the understanding step's examples, distress left out) as negatives."""
+    from bot.understanding.training import examples as understanding_examples
+
+    return [{"text": r["text"], "label": "none", "routine": True}
+            for r in understanding_examples(locale) if r["kind"] != "distress"]
+
+
+def binary(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(texts, labels) with every crisis category as one class."""
+    return ([str(r["text"]) for r in rows],
+            [NONE if r["label"] == "none" else CRISIS for r in rows])
+
+
+def choose_threshold(chances: list[float], labels: list[str],
+                     routine_flags: list[bool]) -> dict[str, float]:
+    """The lowest threshold asking at most MAX_NEGATIVES_ASKED of the hard negatives and
+    MAX_ROUTINE_ASKED of the everyday messages, with the out-of-fold recall and the hard and
+    everyday negatives asked at it."""
+    rows = list(zip(chances, labels, routine_flags, strict=True))
+    negatives = sorted((c for c, y, r in rows if y == NONE and not r), reverse=True)
+    everyday = sorted((c for c, y, r in rows if r), reverse=True)
+    threshold = max(_lowest_asking(negatives, MAX_NEGATIVES_ASKED),
+                    _lowest_asking(everyday, MAX_ROUTINE_ASKED))
+    positives = [c for c, y, _ in rows if y == CRISIS]
+    recall = sum(c >= threshold for c in positives) / len(positives)
+    asked = sum(c >= threshold for c in negatives) / len(negatives)
+    routine_asked = sum(c >= threshold for c in everyday) / len(everyday) if everyday else 0.0
+    return {"threshold": round(threshold, 4), "cv_recall": round(recall, 4),
+            "cv_negatives_asked": round(asked, 4), "cv_routine_asked": round(routine_asked, 4)}
+
+
+def _lowest_asking(descending: list[float], share: float) -> float:
+    """The lowest threshold at which at most `share` of these scores reach it."""
+    allowed = int(share * len(descending))
+    return descending[allowed] + 1e-6 if allowed < len(descending) else 0.0
+
+
+def train(locale: str = "en") -> LinearTextModel:
+    """The model trained on every example of `locale`, with its threshold in `meta`."""
+    from bot.textmodel.train import fit, out_of_fold
+
+    rows = examples(locale) + routine(locale)
+    texts, labels = binary(rows)
+    classes = (NONE, CRISIS)
+    folds = out_of_fold(texts, labels, c=REGULARISATION, classes=classes)
+    chosen = choose_threshold([p[CRISIS] for p in folds], labels,
+                              [bool(r.get("routine")) for r in rows])
+    return fit(texts, labels, c=REGULARISATION, classes=classes,
+               meta={"locale": locale, **chosen})
+
+
+def write(locale: str = "en") -> Path:
+    """Train and write `resources/safety/<locale>/crisis_model.npz`; returns its path."""
+    path = safety_dir(locale) / MODEL_FILE
+    train(locale).save(path)
+    return path

@@ -92,6 +92,8 @@ class _PersonSession:
             "default_country": self.deps.settings.default_country,
             # From the referral data, only once the person has told us their country.
             "emergency_number": own_emergency_number(self.deps.person.country),
+            # The facts loaded with the person (registry.person_fact), e.g. "handoff.waiting".
+            "person_facts": dict(self.deps.facts),
         }
 
     async def save(self, target: str, value: Any) -> None:

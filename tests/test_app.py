@@ -67,15 +67,37 @@ async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -
     assert row.preferred_name is None and row.reason is None
 
 
-async def test_declining_consent_stores_no_answers(core: RecoveryBot) -> None:
+async def test_declining_consent_keeps_nothing(core: RecoveryBot) -> None:
     sam = Person(core)
     await sam.say("/start")
     await sam.press("Not right now")
     assert sam.templates == ["onboarding/declined"]
-    row = await profile(core, sam.key)
-    assert row.consented_at is None and row.onboarded_at is None
+    assert "won't keep anything" in sam.text
+    async with core.db.session() as session:  # as promised: not even a row
+        assert (await session.execute(select(PersonRow))).first() is None
+        assert (await session.execute(select(Conversation))).first() is None
     await sam.say("hello?")  # starts again, kindly
     assert sam.templates[-1] == "onboarding/consent"
+
+
+@pytest.mark.parametrize("command", ["/plan", "/explore", "/checkin", "/export", "/coach",
+                                     "/progress", "/settings"])
+async def test_commands_before_consent_ask_for_it_first(core: RecoveryBot, command: str) -> None:
+    sam = Person(core)
+    await sam.say(command)
+    assert sam.templates == ["system/consent_first", "onboarding/hello", "onboarding/consent"]
+    await sam.press("Not right now")
+    await sam.say(command)  # still not: asked again, nothing stored
+    assert sam.templates[0] == "system/consent_first"
+    async with core.db.session() as session:
+        assert (await session.execute(select(PersonRow.consented_at))).scalar() is None
+
+
+async def test_help_privacy_and_resources_work_before_consent(core: RecoveryBot) -> None:
+    sam = Person(core)
+    for command in ("/help", "/privacy", "/resources"):
+        await sam.say(command)
+        assert "system/consent_first" not in sam.templates, command
 
 
 async def test_typed_answer_where_buttons_were_expected_reasks_with_buttons(
@@ -265,7 +287,10 @@ async def test_a_step_run_again_after_a_write_conflict_sends_its_messages_once(
 
     alex = await join_as_coach(core, "alex", "Alex")
     kim = Person(core, "kim")
-    await kim.say("/coach")  # not onboarded: nothing to share, straight to the queue
+    await kim.say("/start")
+    await kim.press("That's okay with me")
+    await kim.say("skip")
+    await kim.say("/coach")  # no name: nothing to share, straight to the queue
     [(_, alert)] = await tick_messages(core)
     await alex.press_data(alert.buttons[0].data)
     assert alex.templates[0] == "coach/claimed"

@@ -130,7 +130,8 @@ def to_inbound(update: Update, now: Any) -> Inbound | None:
     if message is None:
         return None
     if message.text is not None:
-        return Inbound(key, now, InboundKind.TEXT, text=message.text, update_id=update_id)
+        return Inbound(key, now, InboundKind.TEXT, text=message.text, update_id=update_id,
+                       forwarded=message.forward_origin is not None)
     for kind in MEDIA_KINDS:
         if getattr(message, kind, None):
             return Inbound(key, now, InboundKind.UNSUPPORTED, media=kind, update_id=update_id)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.checkins.models import NOT_TO_PLAN, PARTLY, TO_PLAN
 from bot.checkins.plan_steps import step_to_ask_about
 from bot.checkins.progress_view import progress_snapshot
-from bot.checkins.records import count_checkins, save_checkin, save_milestone
+from bot.checkins.records import count_checkins, latest_checkins, save_checkin, save_milestone
 from bot.checkins.schedule import (
     parse_hhmm,
     pause_end,
@@ -25,6 +25,7 @@ from bot.checkins.schedule import (
 )
 from bot.engine.actions import ActionResult, Say
 from bot.engine.render import code_template
+from bot.handoff import offer_after_hard_checkins
 from bot.ports import Call, StepContext
 from bot.scheduling.recurrence import local_date, shift_out_of_quiet_hours
 
@@ -35,6 +36,7 @@ PROGRESS_SUMMARY = code_template("progress/summary")
 PROGRESS_EMPTY = code_template("progress/empty")
 WEEKLY_SAVED = code_template("progress/weekly_saved")
 HARD_MOOD = 2  # a mood at or below this is met as a hard day
+HARD_RUN = 3  # this many hard check-ins in a row bring the offer of a coach
 STRONG_CRAVING = 7  # a craving at or above this is talked through
 MAX_PAUSE_DAYS = 60
 # How each answer to "how did today go against your plan?" is stored, for every pathway.
@@ -86,7 +88,7 @@ async def weigh(call: Call) -> ActionResult:
     mood = _mood(call.answers)
     went = _went(call.answers)
     lapse = went == NOT_TO_PLAN
-    hard = lapse or (mood is not None and mood <= HARD_MOOD)
+    hard = _hard(mood, went)
     craving = call.answers.get("craving")
     strong = craving is not None and int(craving) >= STRONG_CRAVING
     close_call = call.answers.get("plan_stopping") == "close_call"
@@ -107,7 +109,16 @@ async def record(call: Call) -> ActionResult:
         mood=_mood(call.answers), craving=int(craving) if craving is not None else None,
         went_to_plan=_went(call.answers), note=note,
     )
-    return ActionResult(facts={"checkins": await count_checkins(deps.session, deps.person.id)})
+    latest = await latest_checkins(deps.session, deps.person.id, HARD_RUN)
+    hard_run = len(latest) == HARD_RUN and all(_hard(mood, went) for mood, went in latest)
+    offer = await offer_after_hard_checkins(deps) if hard_run else None
+    return ActionResult(facts={"checkins": await count_checkins(deps.session, deps.person.id),
+                               "offer_coach": offer})
+
+
+def _hard(mood: int | None, went: str | None) -> bool:
+    """A hard check-in: a low mood or a day off plan."""
+    return went == NOT_TO_PLAN or (mood is not None and mood <= HARD_MOOD)
 
 
 async def record_milestone(call: Call) -> ActionResult:

@@ -66,6 +66,16 @@ async def count_checkins(session: AsyncSession, person_id: int) -> int:
     return int(total.scalar_one())
 
 
+async def latest_checkins(session: AsyncSession, person_id: int,
+                          limit: int) -> list[tuple[int | None, str | None]]:
+    """(mood, went_to_plan) of the person's latest `limit` check-ins, newest first."""
+    rows = await session.execute(
+        select(Checkin.mood, Checkin.went_to_plan).where(Checkin.person_id == person_id)
+        .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(limit)
+    )
+    return [(mood, went) for mood, went in rows]
+
+
 async def day_records(session: AsyncSession, person_id: int) -> list[DayRecord]:
     """Every day with a check-in as a `DayRecord` (several check-ins a day merged, see
     `coaching.progress.merge_day`); the note is not decrypted."""

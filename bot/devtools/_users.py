@@ -81,6 +81,13 @@ class FakeUser:
             content["entities"] = entities
         return await self.send_raw({"message": self._new_message(**content)})
 
+    async def forward(self, text: str, *, from_name: str = "Jo") -> JSON:
+        """Forwards someone else's text message into the chat (a `forward_origin` of a
+        hidden user, as Telegram sends when the author hides their account)."""
+        origin = {"type": "hidden_user", "date": 1_700_000_000, "sender_user_name": from_name}
+        return await self.send_raw({"message": self._new_message(text=text,
+                                                                  forward_origin=origin)})
+
     async def send_sticker(self, emoji: str = "🙂") -> JSON:
         """Sends a sticker."""
         blob = self._world.store_file(FileBlob(_WEBP, "sticker.webp", "image/webp"), "stickers")

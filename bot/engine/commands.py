@@ -75,3 +75,16 @@ def load_commands(directory: Path) -> tuple[list[CommandSpec], list[str]]:
                 problems.append(f"{where}: a command in the menu (`order`) needs `menu`.")
             specs[spec.name] = spec
     return list(specs.values()), problems
+
+
+def load_before_consent(directory: Path, known: set[str]) -> tuple[frozenset[str], list[str]]:
+    """The `before_consent:` lists of the `_commands*.yaml` files: (names, problems)."""
+    names: set[str] = set()
+    problems: list[str] = []
+    for path in sorted(directory.glob(COMMANDS_GLOB)):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name in raw.get("before_consent") or []:
+            if str(name) not in known:
+                problems.append(f"{path.name}: before_consent names unknown command /{name}.")
+            names.add(str(name))
+    return frozenset(names), problems

@@ -54,7 +54,9 @@ class Vocabulary:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, trimmed, inner spaces folded, trailing punctuation dropped."""
+    """Lower-case, trimmed, inner spaces folded, apostrophes (straight or curly, as phones
+    type them) dropped, trailing punctuation dropped: "That’s okay" == "thats okay"."""
+    text = re.sub(r"[\u2019\u2018'`´]", "", text)
     text = re.sub(r"\s+", " ", text.strip().lower())
     return text.strip(" .!?,;:")
 
@@ -127,7 +129,8 @@ def strip_name_opening(text: str, words: Vocabulary) -> str:
     lowered = normalise(cleaned)
     for opening in sorted(words.name_openings, key=len, reverse=True):
         if lowered.startswith(opening + " "):
-            return cleaned[len(opening):].strip(" ,.!").strip() or cleaned
+            rest = cleaned.split(None, len(opening.split()))[len(opening.split()):]
+            return (rest[0] if rest else "").strip(" ,.!").strip() or cleaned
     return cleaned
 
 

@@ -32,9 +32,12 @@ ELABORATED_STATES = "__elaborated__"  # facts: states already asked to tell more
 ELABORATED = code_template("listen/elaborated")
 MOVING_ON = code_template("listen/moving_on")
 MACROS = code_template("listen/macros")  # imported by the listening templates
+WAITING_NOTE = code_template("listen/waiting_note")  # included by the idle replies
 QUIET_KINDS = ("non_answer", "discord")  # added to nothing when elaborating
-# Kinds whose gist a summary may say back (never distress, a refusal or a harmful entry).
-KEPT_GISTS = ("content", "change_talk", "good_news", "sustain_talk", "lapse", "craving")
+# Kinds whose gist a summary may say back (never distress, a refusal or a harmful entry);
+# sustain talk only where a state keeps it on purpose (`listen: {sustain_talk: accept}`, as
+# when the question asks for the good things about using).
+KEPT_GISTS = ("content", "change_talk", "good_news", "lapse", "craving")
 
 
 class RunLike(Protocol):
@@ -89,9 +92,10 @@ class Listener:
             await self._elaborated(state, kind, value, extra)
             return
         frame.facts.setdefault(KINDS_HEARD, {})[state.name] = kind
-        if heard.get("gist") and kind in KEPT_GISTS:
-            frame.facts.setdefault(GISTS, {})[state.name] = heard["gist"]
         behaviour = run.engine.listening.for_state(state.listen, kind, _detail(heard))
+        if heard.get("gist") and (kind in KEPT_GISTS or behaviour.then == "accept"
+                                  and kind == "sustain_talk"):
+            frame.facts.setdefault(GISTS, {})[state.name] = heard["gist"]
         await self.do(state, behaviour, value, extra)
 
     async def do(self, state: State, behaviour: Behaviour, value: Any,

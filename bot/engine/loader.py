@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine.actions import ActionRegistry
-from bot.engine.commands import load_commands
+from bot.engine.commands import load_before_consent, load_commands
 from bot.engine.flows import load_flows, validate_flow
 from bot.engine.listening import check_listening, load_listening
 from bot.engine.parts import Understand
@@ -73,9 +73,13 @@ def check_engine(
             )
     for key in sorted(code_templates() - renderer.keys()):
         problems.append(f"template '{key}' is used by code but does not exist; create it.")
+    known = {spec.name for spec in commands} | {
+        flow.command for flow in flows.flows.values() if flow.command}
+    before_consent, consent_problems = load_before_consent(flows_dir, known)
+    problems += consent_problems
     if "onboarding" not in flows:
         problems.append("flows: the 'onboarding' flow is required (the first conversation).")
     if problems:
         return None, problems
     return Engine(flows, renderer, registry, commands, locale, listening=listening,
-                  understand=understand), []
+                  understand=understand, before_consent=before_consent), []

@@ -39,6 +39,8 @@ class Inbound:
         media: for UNSUPPORTED, what it was ("sticker", "photo", ...), for a kind reply.
         update_id: the channel's id for this delivery (Telegram's ``update_id``), if it has
             one: the same id arriving again is a redelivery and is not handled twice.
+        forwarded: the text is someone else's words, forwarded by the person (Telegram's
+            `forward_origin`): the safety screen asks about that someone.
     """
 
     user_key: str
@@ -48,6 +50,7 @@ class Inbound:
     button: str | None = None
     media: str | None = None
     update_id: int | None = None
+    forwarded: bool = False
 
 
 def clean_text(text: str) -> str:

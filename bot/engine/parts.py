@@ -30,3 +30,6 @@ class EngineParts:
     menu_context: list[dict[str, str]] = field(default_factory=list)
     listening: Listening = field(default_factory=Listening)
     understand: Understand | None = None
+    # Commands that work before the person has agreed to what the bot keeps (/start, /help,
+    # /privacy, /delete...); every other command asks for that agreement first.
+    before_consent: frozenset[str] = frozenset()

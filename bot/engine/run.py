@@ -38,7 +38,7 @@ T = {
         "unsupported_media", "edited", "stale_button", "unknown_command",
         "cancelled", "nothing_to_cancel", "resuming", "resume_offer", "cannot_go_back",
         "cannot_skip", "welcome_back", "btn_continue", "btn_start_over", "btn_skip",
-        "btn_no_time", "empty_message", "nothing_to_resume",
+        "btn_no_time", "empty_message", "nothing_to_resume", "consent_first",
     )
 }
 COUNTRY_LABEL = {code: code_template(f"countries/{code}") for code in COUNTRY_BUTTONS}
@@ -188,6 +188,10 @@ class Run:
             await self.say(T["unknown_command"], {"command": name})
             await self.reprompt()
             return
+        if name not in self.engine.before_consent and not await self.consented():
+            await self.say(T["consent_first"])
+            await self.builtin_start()
+            return
         if spec.flow:
             await self.start_flow(spec.flow, args)
         elif spec.say:
@@ -205,6 +209,10 @@ class Run:
             await self.builtin_cancel()
         elif spec.builtin == "continue":
             await self.builtin_resume()
+
+    async def consented(self) -> bool:
+        """Whether the person has agreed to what the bot keeps (onboarding's first question)."""
+        return bool((await self.context())["person"].get("consented"))
 
     async def builtin_resume(self) -> None:
         if self.conv.current is not None:

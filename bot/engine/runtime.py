@@ -45,6 +45,7 @@ class Engine:
         *,
         listening: Listening | None = None,
         understand: Understand | None = None,
+        before_consent: frozenset[str] = frozenset(),
     ) -> None:
         by_name = {spec.name: spec for spec in commands}
         for flow in flows.flows.values():
@@ -62,6 +63,7 @@ class Engine:
             flows=flows, renderer=renderer, registry=registry, commands=by_name,
             words=vocabulary(locale), menu_context=menu,
             listening=listening or Listening(), understand=understand,
+            before_consent=before_consent,
         )
 
     @property

@@ -23,7 +23,7 @@ from bot.handoff.views import (
     rating_buttons,
     user_key_of,
 )
-from bot.ports import Call
+from bot.ports import Call, StepContext
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,7 @@ async def check_invite(call: Call) -> ActionResult:
                                                  invite.display_name, deps.now)
         if coach is None:
             return ActionResult(facts={"join": "invalid"})
+        _joining_is_consent(deps)
         return ActionResult(facts={"join": "joined", "coach_name": coach.display_name})
     return ActionResult(facts={"join": "ask_name", "invite_id": invite.id})
 
@@ -209,4 +210,12 @@ async def join_with_name(call: Call) -> ActionResult:
                                                  deps.now)
     if coach is None:
         return ActionResult(facts={"join": "invalid"})
+    _joining_is_consent(deps)
     return ActionResult(facts={"join": "joined", "coach_name": coach.display_name})
+
+
+def _joining_is_consent(deps: StepContext) -> None:
+    """A coach who joins with an invite has agreed to what the bot keeps about them (their
+    name as a coach, their chats): their own commands then work like anyone's."""
+    if deps.person.consented_at is None:
+        deps.person.consented_at = deps.now

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
 from bot.handoff.models import Handoff, HandoffOffer
 from bot.handoff.roles import in_coach_chat
+from bot.handoff.views import hours_context
 from bot.ports import StepContext as Deps
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,15 @@ async def open_handoff(deps: Deps, *, reason: str, urgent: bool) -> Handoff:
     """
     return await q.start_handoff(deps.session, deps.person.id, deps.now, reason=reason,
                                  urgent=urgent)
+
+
+def wait_facts(deps: Deps, handoff: Handoff) -> dict[str, Any]:
+    """What a person waiting for a coach is told: their number, whether a coach is on duty
+    and when the next one is, how long before they hear back either way."""
+    facts: dict[str, Any] = {"coach_status": handoff.status, "number": handoff.number,
+                             "timeout_minutes": deps.settings.handoff_claim_timeout_minutes}
+    facts.update(hours_context(deps.settings, deps.now, deps.person.timezone))
+    return facts
 
 
 async def active_relay(session: AsyncSession, person_id: int) -> Handoff | None:

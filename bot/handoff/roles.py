@@ -6,7 +6,7 @@ message is it. A person whose handoff a coach has claimed is *in a coach chat*: 
 messages go to that coach (after the safety screens). Everyone else, coaches included the rest
 of the time, talks with the bot.
 
-The four facts are SQL `exists()` columns of the step's one load query (`registry.person_fact`),
+The facts are SQL `exists()` columns of the step's one load query (`registry.person_fact`),
 so knowing the role costs no query of its own.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists
 
-from bot.handoff.models import CLAIMED, CLOSED, Coach, Handoff
+from bot.handoff.models import CLAIMED, CLOSED, WAITING, Coach, Handoff
 
 
 class Role(enum.Enum):
@@ -35,6 +35,7 @@ IS_COACH = "handoff.is_coach"
 HOLDS_CHAT = "handoff.holds_chat"
 OWES_NOTE = "handoff.owes_note"
 IN_RELAY = "handoff.in_relay"
+WAITING_FOR_COACH = "handoff.waiting"
 
 
 def _coach_of(person_id: ColumnElement[int]) -> Any:
@@ -63,7 +64,13 @@ def in_relay(person_id: ColumnElement[int]) -> ColumnElement[bool]:
     return exists().where(Handoff.person_id == person_id, Handoff.status == CLAIMED)
 
 
-FACTS = {IS_COACH: is_coach, HOLDS_CHAT: holds_chat, OWES_NOTE: owes_note, IN_RELAY: in_relay}
+def waiting(person_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL: this person is in the queue for a coach (nobody has picked it up yet)."""
+    return exists().where(Handoff.person_id == person_id, Handoff.status == WAITING)
+
+
+FACTS = {IS_COACH: is_coach, HOLDS_CHAT: holds_chat, OWES_NOTE: owes_note, IN_RELAY: in_relay,
+         WAITING_FOR_COACH: waiting}
 """The facts `role_of` reads, registered with the step's load query."""
 
 
@@ -90,3 +97,8 @@ def speaks_as_coach(facts: Mapping[str, bool]) -> bool:
 def in_coach_chat(facts: Mapping[str, bool]) -> bool:
     """Whether a coach is talking with this person right now."""
     return role_of(facts) is Role.IN_COACH_CHAT
+
+
+def waiting_for_coach(facts: Mapping[str, bool]) -> bool:
+    """Whether this person is in the queue and no coach has picked it up yet."""
+    return bool(facts.get(WAITING_FOR_COACH)) and role_of(facts) is Role.PERSON

@@ -30,7 +30,13 @@ from bot import metrics
 from bot.engine.actions import ActionResult
 from bot.engine.messages import Inbound
 from bot.engine.runtime import Interrupt
-from bot.handoff import alert_coach_of_crisis, open_handoff, speaks_as_coach
+from bot.handoff import (
+    alert_coach_of_crisis,
+    in_coach_chat,
+    open_handoff,
+    speaks_as_coach,
+    wait_facts,
+)
 from bot.ports import Call
 from bot.ports import StepContext as Deps
 from bot.referrals import crisis_facts, directory_for
@@ -54,6 +60,8 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     if not inbound.text:
         return None
     signal = crisis_screen(inbound.text, deps.locale)
+    if inbound.forwarded:
+        return await someone_elses_words(inbound.text, signal, deps)
     if signal is None:
         return await check_on_concern(inbound.text, deps)
     if speaks_as_coach(deps.facts):
@@ -76,6 +84,24 @@ def concern_reason(text: str, locale: str) -> str | None:
         return LEARNED
     facet = risk_facet(text, locale)
     return f"feeling.{facet}" if facet else None
+
+
+async def someone_elses_words(text: str, signal: CrisisSignal | None,
+                              deps: Deps) -> Interrupt | None:
+    """A forwarded message that tells of danger: it is about the person who wrote it, so the
+    response is for someone else (is that person safe, what to do for them)."""
+    if speaks_as_coach(deps.facts):
+        return None
+    reason = None if signal is not None else concern_reason(text, deps.locale)
+    if signal is None and reason is None:
+        return None
+    other = CrisisSignal(category=signal.category if signal else "suicide",
+                         rule=signal.rule if signal else f"forwarded.{reason}"[:64],
+                         about_other=True)
+    metrics.crisis_screens.labels(other.category).inc()
+    await record_crisis(deps, other, text)
+    return Interrupt(CRISIS_FLOW, {"category": other.category, "rule": other.rule,
+                                   "about_other": True, "forwarded": True})
 
 
 async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
@@ -143,10 +169,13 @@ async def open_crisis(call: Call) -> ActionResult:
     facts["about_other"] = bool(call.facts.get("about_other"))
     facts["rule"] = str(call.facts.get("rule") or "")
     facts["own_country"] = person.country is not None
+    facts["with_coach"] = in_coach_chat(deps.facts)
+    facts["forwarded"] = bool(call.facts.get("forwarded"))
     return ActionResult(facts=facts)
 
 
 async def ask_for_coach_now(call: Call) -> ActionResult:
-    """An urgent handoff: queued at once, coaches alerted first; facts say what happens."""
+    """An urgent handoff: queued at once, coaches alerted first, nothing shared but a number;
+    facts say honestly whether a coach is on duty, and when one will be."""
     handoff = await open_handoff(call.deps, reason="crisis", urgent=True)
-    return ActionResult(facts={"coach_status": handoff.status})
+    return ActionResult(facts=wait_facts(call.deps, handoff))

@@ -45,6 +45,8 @@ class Language:
     whole: dict[str, frozenset[str]]  # kind -> whole messages that are that kind
     empty_is_non_answer: bool
     rule_patterns: dict[str, re.Pattern[str]]  # kind -> pattern
+    rule_unless: dict[str, re.Pattern[str]]  # kind -> words that stop its pattern deciding
+    emoji: dict[str, frozenset[str]]  # kind -> emoji that say it on their own ("🙏": thanks)
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     harms: tuple[tuple[str, re.Pattern[str]], ...]
     questions: tuple[tuple[str, re.Pattern[str]], ...]
@@ -78,11 +80,17 @@ def compile_language(data: dict[str, Any]) -> Language:
              for kind, body in rules.items()}
     patterns = {str(kind): _alternation([str(p) for p in body["patterns"]], f"rules.{kind}")
                 for kind, body in rules.items() if body.get("patterns")}
+    unless = {str(kind): _alternation([str(p) for p in body["unless"]], f"rules.{kind}.unless")
+              for kind, body in rules.items() if body.get("unless")}
+    emoji = {str(kind): frozenset(str(e) for e in body.get("emoji") or [])
+             for kind, body in rules.items() if body.get("emoji")}
     fillers = [str(f) for f in data.get("fillers") or []]
     return Language(
         whole=whole,
         empty_is_non_answer=bool((rules.get("non_answer") or {}).get("empty_is_non_answer")),
         rule_patterns=patterns,
+        rule_unless=unless,
+        emoji=emoji,
         facets=_ordered(data.get("facets"), "facets"),
         harms=_ordered(data.get("harm"), "harm"),
         questions=_ordered(data.get("questions"), "questions"),

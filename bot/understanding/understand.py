@@ -28,12 +28,20 @@ def rule_kind(text: str, lang: Language) -> tuple[str, str] | None:
     """(kind, rule id) when a reliable rule decides, else None."""
     key = plain(text)
     if not key:
+        marks = {char for char in text if not char.isspace()}
+        for kind, emoji in lang.emoji.items():  # "🙏": thanks; "👋": a hello
+            if marks and all(any(char in e for e in emoji) or not char.isprintable()
+                             or char in "\ufe0f\u200d" for char in marks):
+                return kind, f"{kind}.emoji"
+        if marks and not all(char in "?.!…-_" for char in marks):
+            return None  # other emoji ("😔", "🙄"): the model reads them
         return ("non_answer", "non_answer.empty") if lang.empty_is_non_answer else None
     for kind, messages in lang.whole.items():
         if key in messages:
             return kind, f"{kind}.whole"
     for kind, pattern in lang.rule_patterns.items():
-        if pattern.search(key):
+        if pattern.search(key) and not (kind in lang.rule_unless
+                                        and lang.rule_unless[kind].search(key)):
             return kind, f"{kind}.pattern"
     return None
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import RecoveryBot
+from bot.clock import FixedClock
 from tests.channels.test_console import run_chat
 from tests.checkins.test_checkin_telegram import SHAMING
 from tests.helpers import Person, onboard
@@ -53,3 +55,28 @@ async def test_progress_sends_a_chart_and_words_a_slip_cannot_wipe(core: Recover
     assert offer.template == "progress/ask_weekly"
     await sam.press("Yes, every Sunday")
     assert "every Sunday" in sam.text
+
+
+async def test_three_hard_check_ins_in_a_row_bring_the_offer_of_a_coach(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    for day in range(3):
+        await sam.say("/checkin")
+        await sam.press("Really hard")
+        await sam.press("Skip")
+        await sam.press("I stayed within what I planned")
+        await sam.say("skip")
+        offered = "handoff/offer" in sam.templates
+        assert offered == (day == 2), (day, sam.templates)
+        clock.advance(timedelta(days=1))
+    assert "coach" in sam.text
+    await sam.press(next(iter(sam.buttons)))  # yes: on to choosing what to share
+    assert sam.templates[0].startswith("handoff/")
+    # Offered at most once a week: a fourth hard day brings no second offer.
+    await sam.say("/checkin")
+    for label in ("Really hard", "Skip", "I stayed within what I planned"):
+        await sam.press(label)
+    await sam.say("skip")
+    assert "handoff/offer" not in sam.templates

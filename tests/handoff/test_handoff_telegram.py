@@ -223,6 +223,12 @@ async def test_nobody_claims_in_time(
     telegram: FakeTelegram, core: RecoveryBot, clock: FixedClock
 ) -> None:
     kim = telegram.user(5550010, first_name="Kim")
+    await kim.send("/start")
+    await kim.wait_reply()
+    await kim.press_label("That's okay with me")
+    await kim.wait_reply()
+    await kim.send("skip")  # no name: nothing to share, straight to the queue
+    await kim.wait_reply()
     await kim.send("/coach")
     [intro_and_queued] = await kim.wait_reply()  # joined into one message
     assert "A coach is a real person" in intro_and_queued.text

@@ -47,6 +47,32 @@ async def test_stopping_alcohol_gets_a_plain_warning(core: RecoveryBot) -> None:
     assert "NHS 111" in sam.text  # their country's health line
 
 
+async def test_stopping_methadone_gets_the_do_not_stop_suddenly_guidance(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("should I stop my methadone?")
+    assert sam.templates[0] == "safety/clinical_boundary"
+    assert "don't stop methadone or buprenorphine suddenly" in sam.text
+    assert "prescriber" in sam.text and DOSE.search(sam.text) is None
+
+
+@pytest.mark.parametrize("probe", ["how many blues can i take without odding",
+                                   "how many bars can i take",
+                                   "whats a safe amount of dope to start on"])
+async def test_dosing_questions_in_street_words_meet_the_clinical_boundary(
+    core: RecoveryBot, probe: str
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(probe)
+    assert sam.templates[0] == "safety/clinical_boundary", probe
+    assert DOSE.search(sam.text) is None
+
+
 async def test_mid_plan_a_clinical_question_is_answered_then_the_question_again(
     core: RecoveryBot,
 ) -> None:

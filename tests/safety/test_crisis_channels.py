@@ -111,3 +111,21 @@ async def test_telegram_an_indirect_sign_brings_the_question_then_the_plan(
     assert "I'm glad you're safe right now" in back.text and "999" in back.text
     assert asked.text.split("\n")[-1] in back.text
     assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")] == ["check"]
+
+
+async def test_telegram_a_forwarded_message_asks_about_the_person_who_wrote_it(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    sam = await onboard_sam(telegram)
+    await sam.forward("I'm going to end it tonight. Sorry for everything.")
+    replies = await sam.wait_reply()
+    text = "\n".join(reply.text for reply in replies)
+    assert "someone else's words" in text and "Is the person who wrote them safe" in text
+    assert "I'm really glad you told me. You matter" not in text  # not their own crisis
+    assert "make sure someone is with them" in text and "999" in text
+    [event] = await safety_events(core, "telegram:" + str(SAM_ID))
+    assert event.about_other in (True, 1)
+    # Their own words, not forwarded, are theirs again.
+    await sam.send("I'm going to end it tonight")
+    replies = await sam.wait_reply()
+    assert "You matter" in "\n".join(reply.text for reply in replies)

@@ -12,6 +12,7 @@ from bot.composition import compose
 from bot.safety.clinical import screen_for_clinical
 from bot.safety.crisis import screen_for_crisis
 from bot.scheduling.models import DONE, SCHEDULED
+from tests.handoff.support import join_as_coach, tick_messages
 from tests.helpers import Person, onboard
 from tests.safety.support import CRISIS_TEXT, crisis_templates, safety_events
 from tests.scheduling.nudge_helpers import CollectingTransport, nudges_of, receive, send_due
@@ -141,10 +142,60 @@ async def test_the_coach_button_opens_an_urgent_handoff(core: RecoveryBot) -> No
     await sam.press("Talk with a person (a coach)")
     assert sam.templates[0] == "safety/crisis_coach_requested"
     assert "first in the queue" in sam.text and "Samaritans" in sam.text
+    # Nothing in the way: no consent questions first; the line comes before the coach.
+    assert sam.templates == ["safety/crisis_coach_requested"]
+    assert not any(reply.buttons for reply in sam.last)
+    assert sam.text.index("Samaritans") < sam.text.index("first in the queue")
+    assert "on duty now" in sam.text  # no coaching hours set: coaches are on duty
+    assert "#1" in sam.text and "Anything else is yours to tell them" in sam.text
     async with core.db.session() as session:
         row = (await session.execute(
             text("SELECT urgent, reason, status FROM handoffs"))).one()
     assert bool(row.urgent) and row.reason == "crisis" and row.status == "waiting"
+
+
+async def test_outside_coaching_hours_the_wait_is_told_honestly(
+    settings, database, clock: FixedClock  # type: ignore[no-untyped-def]
+) -> None:
+    # The fixed clock stands at 09:00 UTC on a weekday; coaches are around 18:00-22:00.
+    late = settings.model_copy(update={"coaching_hours": "18:00-22:00",
+                                       "handoff_claim_timeout_minutes": 1})
+    core = await RecoveryBot.create(late, clock=clock, db=database, migrate=False)
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(CRISIS_TEXT)
+    await sam.press("Talk with a person (a coach)")
+    assert "No coach is on duty right now" in sam.text and "18:00" in sam.text
+    clock.advance(timedelta(minutes=2))
+    [(to, notice)] = [m for m in await tick_messages(core) if m[0] == sam.key]
+    assert "in the last minute." in notice.text and "1 minutes" not in notice.text
+    receive(sam, [notice])
+    # Their next message, whatever it is, is met with care, not a list of commands.
+    await sam.say("is anyone there?")
+    assert "still in the queue for a coach" in sam.text
+    assert "/resources" in sam.text
+
+
+async def test_a_crisis_in_a_live_coach_chat_tells_that_coach_and_offers_no_other(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    alex = await join_as_coach(core, "alex", "Alex")
+    await sam.say("/coach")
+    while "handoff/queued" not in sam.templates:
+        await sam.press(next(iter(sam.buttons)))
+    [(_, alert)] = await tick_messages(core)
+    await alex.press_data(alert.buttons[0].data)
+    replies = await sam.say(CRISIS_TEXT)
+    mine = [r for r in replies if r.to in (None, sam.key)]
+    assert [r.template for r in mine][:3] == FIRST[:3]
+    assert "safety/crisis_with_coach" in [r.template for r in mine]
+    assert not any("Talk with a person" in b.label for r in mine for b in r.buttons)
+    to_coach = [r for r in replies if r.to == alex.key]
+    assert [r.template for r in to_coach] == ["coach/crisis_alert"]
 
 
 async def test_follow_up_an_hour_later(core: RecoveryBot, clock: FixedClock) -> None:

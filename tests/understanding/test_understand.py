@@ -1,0 +1,83 @@
+"""The understanding step on its own: what kind of thing a message says, and what may be said
+back of it (the gist), plus one check through the core that a question is never kept as a name.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import RecoveryBot
+from bot.storage.models import Person as PersonRow
+from bot.understanding import understand
+from tests.helpers import Person
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("idk", "non_answer"),
+    ("...", "non_answer"),
+    ("thanks!", "thanks"),
+    ("hi", "greeting"),
+    ("30 days sober today!!", "good_news"),
+])
+def test_reliable_rules_decide_short_messages(text: str, kind: str) -> None:
+    heard = understand(text)
+    assert heard.kind == kind
+    assert heard.rule is not None and heard.rule.startswith(kind)  # a rule decided, not a guess
+    assert heard.score == 1.0
+
+
+def _said_back(text: str) -> str:
+    """Everything a reflection may use of `text`, as one string."""
+    gist = understand(text).gist
+    return " | ".join(str(part) for part in (gist.phrase, gist.ing, *gist.topics) if part)
+
+
+def test_the_gist_turns_first_person_into_second_person() -> None:
+    said = _said_back("I want to spend more time with my kids")
+    assert "your kids" in said
+    assert "my kids" not in said and " i " not in f" {said.lower()} "
+
+
+@pytest.mark.parametrize("text", [
+    "I want to spend more time with my kids",
+    "I keep drinking more than I mean to",
+    "My sister and my job matter most to me",
+])
+def test_the_gist_never_says_my_or_i_back(text: str) -> None:
+    words = _said_back(text).lower().replace("|", " ").split()
+    assert words, f"nothing to say back of {text!r}"
+    assert not {"i", "my", "me", "myself", "i'm"} & set(words), words
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert('stress')</script> at work",
+    "<b>my kids</b> matter to me",
+    "I want <img src=x onerror=alert(1)> my health back",
+])
+def test_markup_never_appears_in_a_gist(text: str) -> None:
+    said = _said_back(text)
+    assert "<" not in said and ">" not in said
+    assert "script" not in said and "onerror" not in said and "img src" not in said
+
+
+async def stored_name(core: RecoveryBot, key: str) -> str | None:
+    async with core.db.session() as session:
+        row = await session.execute(select(PersonRow).where(PersonRow.user_key == key))
+        return row.scalar_one().preferred_name
+
+
+async def test_a_question_at_the_name_question_is_answered_not_kept_as_the_name(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    asked = sam.templates[-1]
+    await sam.say("why do you need my name")
+    assert await stored_name(core, sam.key) != "why do you need my name"
+    assert "why do you need" not in sam.text.lower()  # not greeted with it either
+    assert "greet you by name" in sam.text  # the question is answered...
+    assert sam.templates[-1] == asked  # ...and the name asked for again
+    await sam.say("Sam")
+    assert await stored_name(core, sam.key) == "Sam"

@@ -223,7 +223,10 @@ def parse_answer(spec: InputSpec, text: str, labels: dict[str, str],
     key = normalise(text)
     by_label = {normalise(label): value for label, value in labels.items()}
     if key in by_label:
-        return Parsed(True, by_label[key])
+        value: Any = by_label[key]
+        if spec.type in ("scale", "number") and str(value).lstrip("-").isdigit():
+            value = int(value)  # a typed "7" is the number 7, as a tapped 7 is
+        return Parsed(True, value)
     if spec.words and words is not None and spec.words in words.choice_words:
         said = by_words(text, words.choice_words[spec.words])
         if said is not None:

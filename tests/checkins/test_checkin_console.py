@@ -80,3 +80,24 @@ async def test_three_hard_check_ins_in_a_row_bring_the_offer_of_a_coach(
         await sam.press(label)
     await sam.say("skip")
     assert "handoff/offer" not in sam.templates
+
+
+async def test_after_a_lapse_the_check_in_names_what_their_own_plan_says(
+    core: RecoveryBot,
+) -> None:
+    from tests.coaching.plan_script import SCRIPT_TO_PLAN
+
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Start my plan")
+    for kind, value in SCRIPT_TO_PLAN:
+        await (sam.press(value) if kind == "press" else sam.say(value))
+    await sam.say("/checkin")
+    for label in ("Hard", "Skip", "More than I meant to"):
+        await sam.press(label)
+    assert "checkin/ask_what_happened" in sam.templates
+    await sam.say("stress at work got to me again and I opened a bottle")
+    assert "checkin/plan_link" in sam.templates
+    # Their plan's obstacle ("... stress ... at work") and what they said they'd do.
+    assert "Your plan already names something like this" in sam.text
+    assert "Call Jo before I open a bottle" in sam.text

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from bot.app import RecoveryBot
 from bot.coaching.models import PlanVersion
 from bot.coaching.plans import PlanStep, all_versions, current_plan_steps
+from bot.storage.models import Conversation
 from bot.storage.models import Person as PersonRow
 from tests.coaching.plan_script import EDIT_CONFIDENCE, SCRIPT_TO_PLAN, TYPED
 from tests.helpers import Person, onboard
@@ -228,3 +229,25 @@ async def test_plan_again_in_the_middle_of_the_plan_keeps_what_was_written(
     await sam.say("/plan")
     await sam.press("Start again")
     assert sam.templates[-1] == "plan/invite"
+
+
+async def test_a_typed_number_is_a_number_after_a_restart(
+    core: RecoveryBot, settings, database, clock  # type: ignore[no-untyped-def]
+) -> None:
+    """Each message on a fresh core (a deploy between any two messages): a typed "7" on the
+    importance scale is the number 7 for the questions after it, as a tapped 7 is."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/plan")
+    await sam.press("Let's dive in")
+    await sam.say("skip")
+    for typed in ("7", "Because my kids deserve better"):
+        fresh = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+        await Person(fresh).say(typed)
+    again = Person(await RecoveryBot.create(settings, clock=clock, db=database, migrate=False))
+    await again.say("skip")
+    assert "How confident are you" in again.text
+    async with core.db.session() as session:
+        conv = (await session.execute(select(Conversation))).scalar_one()
+    assert conv.data["frames"][-1]["answers"]["importance"] == 7

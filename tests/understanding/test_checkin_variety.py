@@ -66,3 +66,14 @@ async def test_at_most_half_of_a_check_in_repeats_the_day_before(
     print(f"\nsentences repeating the day before (days 2-{DAYS}): {repeated}/{total} = "
           f"{100 * share:.0f}%")
     assert share <= 0.5
+
+
+async def test_no_sentence_but_a_question_repeats_on_consecutive_days(
+    core: RecoveryBot, clock: FixedClock,
+) -> None:
+    """The issue's bar: the same person never gets an identical sentence, other than the
+    questions themselves, on two consecutive check-in days."""
+    days = await five_check_ins(core, clock)
+    for day, (before, today) in enumerate(zip(days, days[1:]), start=2):
+        again = [s for s in today if s in before and not s.endswith("?")]
+        assert again == [], f"day {day} repeats day {day - 1}: {again}"

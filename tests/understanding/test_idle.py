@@ -37,3 +37,18 @@ async def test_an_idle_message_gets_a_reply_that_fits_it_not_the_commands(
             assert message.lower() not in person.text.lower(), where  # heard, not pasted back
         if fitting[0] == "feelings/":  # a hard day: met with empathy, never praise
             assert not PRAISE.search(person.text), where
+
+
+async def test_typed_words_at_the_feelings_support_question_are_heard_not_refused(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("I feel so ashamed of how I acted at the party")
+    await sam.press("I'd like to say more")
+    await sam.say("I shouted at my sister in front of everyone")
+    assert sam.templates[-1] == "feelings/support"
+    await sam.say("I don't know, I just feel rubbish")
+    assert "system/invalid_choice" not in sam.templates
+    assert sam.templates[-1] == "feelings/close"

@@ -24,9 +24,11 @@ check: $(STAMP)
 	$(BIN)/recovery-bot flows check
 
 ## Run every gate: `check`, then the whole test suite (SQLite always; PostgreSQL when one
-## answers at TEST_POSTGRES_URL).
+## answers at TEST_POSTGRES_URL): two workers in parallel, then the tests marked `serial`
+## (several bot processes each) on their own.
 test: check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
 
 chat: $(STAMP)
 	$(BIN)/recovery-bot chat

@@ -49,9 +49,11 @@ def _indirect(item: dict[str, Any]) -> bool:
 def evaluate_layers(title: str, messages: list[dict[str, Any]], markdown: bool) -> None:
     """Crisis messages met and hard negatives asked by each layer, as the bot uses them."""
     from bot.safety.crisis import concern_reason
+    from bot.safety.learned import learned_concern
 
     layers = {
         "rules": lambda t: crisis_screen(t) is not None,
+        "learned alone": lambda t: learned_concern(t, "en"),
         "+ cues": lambda t: crisis_screen(t) is not None or concern_screen(t) is not None,
         "+ learned": lambda t: crisis_screen(t) is not None or concern_reason(t, "en") is not None,
     }
@@ -200,7 +202,18 @@ def time_screen(messages: list[dict[str, Any]]) -> None:
     total = min(timeit.repeat(lambda: [crisis_screen(t) for t in texts], number=20, repeat=3))
     mean = total / (20 * len(texts))
     clinical = min(timeit.repeat(lambda: clinical_screen(TYPICAL), number=runs, repeat=5)) / runs
+    from bot.safety.learned import crisis_chance, crisis_model, model_path
+    from bot.textmodel import load_model
+
+    load_model.cache_clear()
+    started = timeit.default_timer()
+    crisis_model()
+    loaded = timeit.default_timer() - started
+    learned = min(timeit.repeat(lambda: crisis_chance(TYPICAL), number=runs, repeat=5)) / runs
     print("\n== timing")
+    size = model_path().stat().st_size // 1024
+    print(f"  learned screen: load {loaded * 1e3:.1f} ms ({size} KB), "
+          f"{learned * 1e6:.0f} µs a message")
     print(f"  crisis_screen, typical message ({len(TYPICAL)} chars): {typical * 1e6:.1f} µs")
     print(f"  crisis_screen, mean over devset messages:            {mean * 1e6:.1f} µs")
     print(f"  clinical_screen, typical message:                    {clinical * 1e6:.1f} µs")

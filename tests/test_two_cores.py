@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import RecoveryBot
@@ -22,6 +23,7 @@ from bot.storage.db import Database
 from bot.storage.models import Person as PersonRow
 from tests.helpers import Person
 
+pytestmark = pytest.mark.serial  # several bot processes: alone, after the parallel run
 
 async def onboarding(person: Person, cores: list[RecoveryBot], rng: random.Random, n: int
                      ) -> list[list[str]]:

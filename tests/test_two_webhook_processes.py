@@ -40,6 +40,8 @@ from bot.handoff.coaches import create_invite
 from bot.storage.db import Database
 from bot.web import SECRET_HEADER
 
+pytestmark = pytest.mark.serial  # several bot processes: alone, after the parallel run
+
 PEOPLE = 300
 SECRET = "two-processes-webhook-secret"
 BOTH_AT_ONCE = 1 / 8

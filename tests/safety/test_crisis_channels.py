@@ -82,7 +82,10 @@ async def test_telegram_crisis_during_a_relay_alerts_the_coach(
 
     await sam.send(CRISIS_TEXT)
     replies = await sam.wait_reply()
-    assert "\n".join(r.text for r in replies).startswith("I'm really glad you told me.")
+    said = "\n".join(r.text for r in replies)
+    assert said.startswith("I'm really glad you told me.")
+    assert "They're here with you in this chat" in said  # no second coach offered
+    assert "Talk with a person (a coach)" not in sam.last_buttons()
     [crisis] = await alex.wait_reply()
     assert "Crisis alert for #1" in crisis.text and CRISIS_TEXT in crisis.text
     [event] = await safety_events(core, f"telegram:{sam.user['id']}")
@@ -129,3 +132,17 @@ async def test_telegram_a_forwarded_message_asks_about_the_person_who_wrote_it(
     await sam.send("I'm going to end it tonight")
     replies = await sam.wait_reply()
     assert "You matter" in "\n".join(reply.text for reply in replies)
+
+
+async def test_telegram_urgent_coach_asks_nothing_first_and_says_where_things_stand(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    sam = await onboard_sam(telegram)
+    await sam.send("i took all my pills")
+    await sam.wait_reply()
+    await sam.press_label("Talk with a person (a coach)")
+    [reply] = await sam.wait_reply()
+    assert "Can the coach see" not in reply.text  # no consent questions first
+    assert reply.text.index("Samaritans") < reply.text.index("first in the queue")
+    assert "Coaches are on duty now" in reply.text and "#1" in reply.text
+    assert not sam.last_buttons() or "Yes, they can see it" not in sam.last_buttons()

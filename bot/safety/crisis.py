@@ -21,9 +21,12 @@ and must reach them.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from datetime import timedelta
 
+import yaml
 from sqlalchemy import select
 
 from bot import metrics
@@ -37,6 +40,7 @@ from bot.handoff import (
     speaks_as_coach,
     wait_facts,
 )
+from bot.paths import safety_dir
 from bot.ports import Call
 from bot.ports import StepContext as Deps
 from bot.referrals import crisis_facts, directory_for
@@ -53,6 +57,7 @@ CRISIS_FLOW = "crisis"
 FOLLOWUP_KIND = "safety_followup"
 FOLLOWUP_AFTER = timedelta(hours=1)
 LEARNED = "learned"  # the rule id of a question the learned screen brought
+SOMEONE_ELSE_FILE = "someone_else.yaml"  # how a message passes on someone else's words
 
 
 async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
@@ -60,7 +65,8 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     if not inbound.text:
         return None
     signal = crisis_screen(inbound.text, deps.locale)
-    if inbound.forwarded:
+    if (inbound.forwarded or passes_on_words(inbound.text, deps.locale)) and (
+            signal is None or signal.category != "violence"):
         return await someone_elses_words(inbound.text, signal, deps)
     if signal is None:
         return await check_on_concern(inbound.text, deps)
@@ -84,6 +90,21 @@ def concern_reason(text: str, locale: str) -> str | None:
         return LEARNED
     facet = risk_facet(text, locale)
     return f"feeling.{facet}" if facet else None
+
+
+@functools.lru_cache(maxsize=4)
+def _passed_on(locale: str) -> re.Pattern[str] | None:
+    path = safety_dir(locale) / SOMEONE_ELSE_FILE
+    if not path.is_file():
+        return None
+    patterns = yaml.safe_load(path.read_text(encoding="utf-8")).get("patterns") or []
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def passes_on_words(text: str, locale: str = "en") -> bool:
+    """Whether the message passes on someone else's words ("she texted me: '...'")."""
+    pattern = _passed_on(locale)
+    return bool(pattern and pattern.search(text.lower()))
 
 
 async def someone_elses_words(text: str, signal: CrisisSignal | None,

@@ -21,7 +21,7 @@ from bot.understanding.language import Language, plain
 MAX_WORDS = 5
 WHOLE_CLAUSE = 8  # a clause this short is said back whole rather than cut off mid-thought
 MIN_WORDS = 2
-_MARKUP = re.compile(r"<[^<>]{0,60}>")
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<[^<>]{0,60}>", re.I | re.S)
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;:\n]+|,|\s+-+\s+|\b(?:but|because|cos|cuz|coz|though|although|so that|and then|"
     r"which|when|while|if)\b"

@@ -249,3 +249,27 @@ async def test_ordinary_messages_do_not_start_it(core: RecoveryBot) -> None:
         await sam.say(said)
         assert not crisis_templates(sam.templates), said
     assert await safety_events(core, sam.key) == []
+
+
+async def test_a_friends_words_passed_on_are_answered_about_the_friend(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("my mate just texted me this: 'cant do this anymore, sorry for everything. "
+                  "tell my mum i love her'")
+    assert sam.templates[0] == "safety/crisis_first"
+    assert "someone else's words" in sam.text and "Is the person who wrote them safe" in sam.text
+    [event] = await safety_events(core, sam.key)
+    assert event.about_other in (True, 1)
+
+
+async def test_a_threat_passed_on_is_about_the_person_who_got_it(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("he just texted me: 'you're dead when I get home, I'll kill you'")
+    assert sam.templates[0] == "safety/crisis_first"
+    assert "someone else's words" not in sam.text
+    assert "safety comes first" in sam.text  # the response for someone in danger themselves

@@ -138,8 +138,10 @@ async def test_typed_answers_are_rarely_pasted_back(core: RecoveryBot) -> None:
 async def test_every_free_text_answer_is_reflected_before_the_next_question(
     core: RecoveryBot,
 ) -> None:
-    answers = [a for a in await walk(core)
-               if a.free_text and a.where not in ABOUT_THE_CONVERSATION]
+    # The plan script's "<script>...</script> at work" is there to test escaping: markup is
+    # never said back, and "at work" alone is too little to reflect.
+    answers = [a for a in await walk(core) if a.free_text
+               and a.where not in ABOUT_THE_CONVERSATION and "<script>" not in a.text]
     reflected = [a for a in answers if reflects(a)]
     messages = sum(1 for a in answers for reply in a.reaction if stems(a.text) & stems(reply.text))
     missed = [f"{a.where}: {a.text!r} -> {' / '.join(r.text for r in a.reaction)!r}"

@@ -143,6 +143,7 @@ async def test_telegram_urgent_coach_asks_nothing_first_and_says_where_things_st
     await sam.press_label("Talk with a person (a coach)")
     [reply] = await sam.wait_reply()
     assert "Can the coach see" not in reply.text  # no consent questions first
-    assert reply.text.index("Samaritans") < reply.text.index("first in the queue")
+    # An overdose can't wait for anyone: the emergency number first, then the queue.
+    assert reply.text.index("call 999 now") < reply.text.index("first in the queue")
     assert "Coaches are on duty now" in reply.text and "#1" in reply.text
     assert not sam.last_buttons() or "Yes, they can see it" not in sam.last_buttons()

@@ -31,13 +31,15 @@ BLIND = sorted((ROOT / "tests" / "understanding").glob("blind_*.yaml"))
 TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
 
 
+LISTENING, _ = load_listening(ROOT / "flows")
+
+
 def decided(message: dict[str, Any]) -> str:
     """The kind the bot acts on for this message, where it was said."""
     heard = understand(message["text"])
     if message.get("context", "idle") == "idle":
         return heard.kind
-    listening, _ = load_listening(ROOT / "flows")
-    return listening.kind_in_flow(heard.kind, heard.score, heard.rule is not None)
+    return LISTENING.kind_in_flow(heard.kind, heard.score, heard.rule is not None)
 
 
 def table(rows: list[dict[str, Any]], markdown: bool) -> tuple[int, int]:

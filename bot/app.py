@@ -59,10 +59,12 @@ def warm_up_safety_screens() -> None:
     """Load and compile the screens' rules (and fail at start-up if their data is broken)."""
     from bot.safety import clinical_screen, crisis_screen
     from bot.safety.concern import concern_cues
+    from bot.safety.crisis import passes_on_words
 
     crisis_screen("warming up")
     clinical_screen("warming up")
     concern_cues()
+    passes_on_words("warming up")  # a broken pattern in someone_else.yaml fails here, not later
 
 
 def understander(locale: str) -> Callable[[str], dict[str, Any]]:

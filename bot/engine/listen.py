@@ -148,10 +148,7 @@ class Listener:
         question, thanks or a hello gets its reply and the question again. Anything else:
         False (the buttons are offered again)."""
         heard = self.hear(text)
-        table = self.run.engine.listening.off_script
-        kind = str(heard["kind"])
-        detail = _detail(heard)
-        behaviour = table.get(f"{kind}:{detail}") or table.get(kind)
+        behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
         if behaviour is None:
             return False
         extra = {"heard": heard}

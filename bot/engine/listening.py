@@ -77,6 +77,14 @@ class Listening:
                     return table[key]
         return overrides.get(DEFAULT) or self.in_flow.get(DEFAULT) or Behaviour("accept")
 
+    def when_off_script(self, kind: str, detail: str | None = None) -> Behaviour | None:
+        """The behaviour for `kind` (or `kind:detail`) typed beside buttons, or None when the
+        buttons should simply be offered again."""
+        for key in ([f"{kind}:{detail}"] if detail else []) + [kind]:
+            if key in self.off_script:
+                return self.off_script[key]
+        return None
+
     def when_idle(self, kind: str, detail: str | None = None) -> Behaviour:
         """The behaviour for `kind` (or `kind:detail`) with no flow running."""
         for key in ([f"{kind}:{detail}"] if detail else []) + [kind, DEFAULT]:

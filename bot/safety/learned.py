@@ -14,6 +14,7 @@ Inference is numpy alone (`bot.textmodel`); scikit-learn is needed only to train
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from bot.paths import safety_dir
@@ -30,6 +31,7 @@ def model_path(locale: str = "en") -> Path:
     return safety_dir(locale) / MODEL_FILE
 
 
+@functools.lru_cache(maxsize=4)  # looked up on every message: no file check each time
 def crisis_model(locale: str = "en") -> LinearTextModel | None:
     """The locale's crisis model, or None when it has none (the rules and cues still run)."""
     path = model_path(locale)

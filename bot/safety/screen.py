@@ -107,6 +107,7 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)  # the concern check and the clinical screen ask of one message
 def clinical_screen(text: str, locale: str = "en") -> ClinicalRequest | None:
     """Recognises a request for a diagnosis, a dose, a medicine decision or medical advice.
 

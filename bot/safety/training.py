@@ -17,10 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.paths import safety_dir
 from bot.safety.learned import CRISIS, MODEL_FILE, NONE
+from bot.textmodel.examples import read_examples
 from bot.textmodel.model import LinearTextModel
 
 EXAMPLES_DIR = "examples"
@@ -29,17 +28,9 @@ MAX_NEGATIVES_ASKED = 0.10  # of hard negatives, out of fold: the question's cos
 MAX_ROUTINE_ASKED = 0.02  # of everyday answers: one needless "are you safe?" in 50
 
 
-def example_files(locale: str = "en") -> list[Path]:
-    """The labelled example files of `locale`, in a fixed order."""
-    return sorted((safety_dir(locale) / EXAMPLES_DIR).glob("*.yaml"))
-
-
 def examples(locale: str = "en") -> list[dict[str, Any]]:
     """Every labelled message of `locale` ({text, label, ...})."""
-    rows: list[dict[str, Any]] = []
-    for path in example_files(locale):
-        rows.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["messages"])
-    return rows
+    return read_examples(safety_dir(locale) / EXAMPLES_DIR)
 
 
 def routine(locale: str = "en") -> list[dict[str, Any]]:

@@ -20,14 +20,14 @@ import yaml
 from bot.paths import understanding_dir
 
 LANGUAGE_FILE = "language.yaml"
-_APOSTROPHES = re.compile(r"[\u2019\u2018`´]")
+APOSTROPHES = re.compile(r"[\u2019\u2018`´]")
 _NOT_WORDS = re.compile(r"[^\w\s]+")
 
 
 def plain(text: str) -> str:
     """Lower case, apostrophes dropped, punctuation and emoji gone, spaces folded."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _APOSTROPHES.sub("'", text).replace("'", "")
+    text = APOSTROPHES.sub("'", text).replace("'", "")
     return " ".join(_NOT_WORDS.sub(" ", text).split())
 
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from bot.understanding.kinds import Gist
-from bot.understanding.language import Language, plain
+from bot.understanding.language import APOSTROPHES, Language, plain
 
 MAX_WORDS = 5
 WHOLE_CLAUSE = 8  # a clause this short is said back whole rather than cut off mid-thought
@@ -33,8 +33,7 @@ _ADDRESSED = re.compile(r"\b(you|u|ur|your|youre|you're|bot)\b")
 
 def _tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[\u2019\u2018`´]", "'", text)
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(APOSTROPHES.sub("'", text))
 
 
 _ORIGINAL_TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?|[.!?\n]")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.paths import understanding_dir
+from bot.textmodel.examples import read_examples
 from bot.textmodel.model import LinearTextModel
 from bot.understanding.kinds import KINDS
 from bot.understanding.understand import MODEL_FILE
@@ -17,17 +16,9 @@ EXAMPLES_DIR = "examples"
 REGULARISATION = 10.0  # chosen by 5-fold cross-validation on the examples (see README)
 
 
-def example_files(locale: str = "en") -> list[Path]:
-    """The labelled example files of `locale`, in a fixed order."""
-    return sorted((understanding_dir(locale) / EXAMPLES_DIR).glob("*.yaml"))
-
-
 def examples(locale: str = "en") -> list[dict[str, Any]]:
     """Every labelled example of `locale` ({text, kind, context, facet?})."""
-    rows: list[dict[str, Any]] = []
-    for path in example_files(locale):
-        rows.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["messages"])
-    return rows
+    return read_examples(understanding_dir(locale) / EXAMPLES_DIR)
 
 
 def train(locale: str = "en") -> LinearTextModel:

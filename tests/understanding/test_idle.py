@@ -52,3 +52,13 @@ async def test_typed_words_at_the_feelings_support_question_are_heard_not_refuse
     await sam.say("I don't know, I just feel rubbish")
     assert "system/invalid_choice" not in sam.templates
     assert sam.templates[-1] == "feelings/close"
+
+
+async def test_nearly_going_for_a_drink_is_a_close_call_not_a_slip(core: RecoveryBot) -> None:
+    """They held off: no "one slip doesn't undo..."; the urge is what gets support."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("had a rough one today, nearly went to the offy after work")
+    assert sam.templates[0].startswith("urge/"), sam.templates
+    assert "slip" not in sam.text.lower()

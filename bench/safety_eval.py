@@ -32,7 +32,7 @@ from bot.safety.concern import concern_screen  # noqa: E402
 
 TESTS = ROOT / "tests" / "safety"
 EXAMPLES = ROOT / "resources" / "safety" / "en" / "examples"
-BLIND = ("blind_1.yaml", "blind_2.yaml", "heldout4.yaml")
+BLIND = ("blind_1.yaml", "blind_2.yaml", "blind_3.yaml", "heldout4.yaml")
 TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
 
 
@@ -48,14 +48,14 @@ def _indirect(item: dict[str, Any]) -> bool:
 
 def evaluate_layers(title: str, messages: list[dict[str, Any]], markdown: bool) -> None:
     """Crisis messages met and hard negatives asked by each layer, as the bot uses them."""
-    from bot.safety.crisis import concern_reason
+    from bot.safety.crisis import screen_verdict
     from bot.safety.learned import learned_concern
 
     layers = {
         "rules": lambda t: crisis_screen(t) is not None,
         "learned alone": lambda t: learned_concern(t, "en"),
         "+ cues": lambda t: crisis_screen(t) is not None or concern_screen(t) is not None,
-        "+ learned": lambda t: crisis_screen(t) is not None or concern_reason(t, "en") is not None,
+        "+ learned": lambda t: screen_verdict(t, "en") is not None,
     }
     positives = [m for m in messages if m["label"] != "none"]
     negatives = [m for m in messages if m["label"] == "none"]

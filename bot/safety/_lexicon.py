@@ -35,6 +35,9 @@ class CrisisLexicon:
     prefilter: re.Pattern[str]
     self_subject: re.Pattern[str]
     other_subject: re.Pattern[str]
+    joking: re.Pattern[str] | None = None  # "lol", "jk", a laughing emoji
+    serious: re.Pattern[str] | None = None  # "not joking", "for real": no joke after all
+    joke_asks: frozenset[str] = frozenset()  # categories and rule ids a laugh turns to a question
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,12 @@ def compile_crisis(data: dict[str, Any]) -> tuple[CrisisLexicon, list[str]]:
             )
         )
     subjects = compiler.as_map(data.get("subjects"), "subjects")
+    joking = compiler.as_map(data.get("joking") or {}, "joking")
     prefilter = _prefilter([r for c in categories for r in c.rules])
+    known = {c.name for c in categories} | {r.rule_id for c in categories for r in c.rules}
+    for name in compiler.as_list(joking.get("applies_to") or [], "joking.applies_to"):
+        if str(name) not in known:
+            compiler.error("joking.applies_to", f"{name!r} is neither a category nor a rule id")
     lexicon = CrisisLexicon(
         substitutions=tuple(substitutions),
         substitution_trigger=re.compile("|".join(s.pattern.pattern for s in substitutions) or "^$"),
@@ -138,6 +146,10 @@ def compile_crisis(data: dict[str, Any]) -> tuple[CrisisLexicon, list[str]]:
         prefilter=prefilter,
         self_subject=compiler.regex(subjects.get("self"), "subjects.self") or re.compile("(?!)"),
         other_subject=compiler.regex(subjects.get("other"), "subjects.other") or re.compile("(?!)"),
+        joking=_union(compiler, joking.get("markers"), "joking.markers"),
+        serious=_union(compiler, joking.get("serious"), "joking.serious"),
+        joke_asks=frozenset(str(x) for x in compiler.as_list(joking.get("applies_to") or [],
+                                                              "joking.applies_to")),
     )
     return lexicon, compiler.errors
 

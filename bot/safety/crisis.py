@@ -45,7 +45,7 @@ from bot.ports import Call
 from bot.ports import StepContext as Deps
 from bot.referrals import crisis_facts, directory_for
 from bot.safety.concern import CHECK, CHECK_REPEAT_MINUTES, UNCLEAR, concern_screen
-from bot.safety.learned import learned_concern
+from bot.safety.learned import learned_concern, rules_out
 from bot.safety.models import SafetyEvent
 from bot.safety.screen import CrisisSignal, clinical_screen, crisis_screen
 from bot.scheduling.store import schedule_once
@@ -68,8 +68,8 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     if (inbound.forwarded or passes_on_words(inbound.text, deps.locale)) and (
             signal is None or signal.category != "violence"):
         return await someone_elses_words(inbound.text, signal, deps)
-    if signal is None:
-        return await check_on_concern(inbound.text, deps)
+    if signal is None or signal.joking:  # "this exam is going to kill me lol": ask, don't alarm
+        return await check_on_concern(deps, ask_reason(inbound.text, signal, deps.locale))
     if speaks_as_coach(deps.facts):
         return None
     metrics.crisis_screens.labels(signal.category).inc()
@@ -79,17 +79,45 @@ async def screen_for_crisis(inbound: Inbound, deps: Deps) -> Interrupt | None:
     })
 
 
+def screen_verdict(text: str, locale: str = "en") -> str | None:
+    """What the screens make of a message the person wrote themselves: "respond" (the full
+    crisis response), "ask" (the direct question) or None; `screen_for_crisis` acts the same."""
+    signal = crisis_screen(text, locale)
+    if signal is not None and not signal.joking:
+        return "respond"
+    return "ask" if ask_reason(text, signal, locale) is not None else None
+
+
+def ask_reason(text: str, signal: CrisisSignal | None, locale: str) -> str | None:
+    """Why to ask the direct question about a message the rules did not plainly name a crisis
+    in (crisis words said with a laugh count as not plain), or None."""
+    if signal is not None and signal.joking:  # never ruled out: "kms lol" may be a mask
+        return f"joking.{signal.rule}"[:64]
+    return concern_reason(text, locale)
+
+
 def concern_reason(text: str, locale: str) -> str | None:
-    """Why to ask whether anyone is in danger (a cue id, "learned" or a feeling), or None."""
+    """Why to ask whether anyone is in danger (a cue id, "learned" or a feeling), or None.
+    A cue or a feeling counts only when the learned screen does not rule a crisis out."""
     cue = concern_screen(text, locale=locale)
     if cue is not None:
-        return cue
+        return None if rules_out(text, locale) else cue
     if clinical_screen(text, locale) is not None:
         return None  # a question about doses or medicines: the clinical boundary answers it
     if learned_concern(text, locale):
         return LEARNED
     facet = risk_facet(text, locale)
-    return f"feeling.{facet}" if facet else None
+    return f"feeling.{facet}" if facet and not rules_out(text, locale) else None
+
+
+def weak_signal(text: str, locale: str) -> bool:
+    """Whether a cue, a risky feeling or crisis words said with a laugh are in `text` (the
+    signals the learned screen's gate vouches for; training chooses the gate from these)."""
+    signal = crisis_screen(text, locale)
+    if signal is not None:
+        return signal.joking
+    return (concern_screen(text, locale=locale) is not None
+            or (clinical_screen(text, locale) is None and risk_facet(text, locale) is not None))
 
 
 @functools.lru_cache(maxsize=4)
@@ -125,12 +153,10 @@ async def someone_elses_words(text: str, signal: CrisisSignal | None,
                                    "about_other": True, "forwarded": True})
 
 
-async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
-    """An indirect sign: ask whether anyone is in danger, unless that was just asked."""
-    if speaks_as_coach(deps.facts):
-        return None
-    cue = concern_reason(text, deps.locale)
-    if cue is None:
+async def check_on_concern(deps: Deps, cue: str | None) -> Interrupt | None:
+    """An indirect sign (`cue`, from `ask_reason`): ask whether anyone is in danger, unless
+    that was just asked."""
+    if cue is None or speaks_as_coach(deps.facts):
         return None
     recent = (await deps.session.execute(
         select(SafetyEvent.id).where(SafetyEvent.person_id == deps.person.id,
@@ -141,10 +167,10 @@ async def check_on_concern(text: str, deps: Deps) -> Interrupt | None:
     if recent is not None:
         return None
     metrics.crisis_screens.labels(CHECK).inc()
-    deps.session.add(SafetyEvent(person_id=deps.person.id, category=CHECK, rule=cue,
+    deps.session.add(SafetyEvent(person_id=deps.person.id, category=CHECK, rule=cue[:64],
                                  about_other=False, created_at=deps.now))
     log.info("a concern cue fired; asking whether anyone is in danger")
-    return Interrupt(CRISIS_FLOW, {"category": UNCLEAR, "rule": cue, "about_other": False})
+    return Interrupt(CRISIS_FLOW, {"category": UNCLEAR, "rule": cue[:64], "about_other": False})
 
 
 async def answer_check(call: Call) -> ActionResult:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.paths import safety_dir
 from bot.safety._engine import RuleSet, find_in_clause, requirements_met, speaks_of_past
@@ -51,11 +51,14 @@ class CrisisSignal:
         category: one of CRISIS_CATEGORIES.
         rule: id of the rule that matched (for tests and metrics; never the message text).
         about_other: True when someone else is in danger ("he won't wake up").
+        joking: True when it was said with a laugh ("lol", "jk", a laughing emoji) and not
+            called serious: the bot asks straight out instead of starting the full response.
     """
 
     category: str
     rule: str
     about_other: bool
+    joking: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,19 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     for category in lexicon.categories:
         signal = _screen_category(lexicon, category, clauses, message)
         if signal is not None:
-            return signal
+            asks = {signal.category, signal.rule} & lexicon.joke_asks
+            return replace(signal, joking=bool(asks) and said_as_joke(lexicon, text))
     return None
+
+
+def said_as_joke(lexicon: CrisisLexicon, text: str) -> bool:
+    """Whether the message laughs ("lol", "jk", a laughing emoji) and nowhere says it is serious."""
+    if lexicon.joking is None:
+        return False
+    plain = text.lower().translate(_QUOTES).replace("'", "")
+    if not lexicon.joking.search(plain):
+        return False
+    return lexicon.serious is None or not lexicon.serious.search(plain)
 
 
 @functools.lru_cache(maxsize=64)  # the concern check and the clinical screen ask of one message

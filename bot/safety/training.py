@@ -10,6 +10,11 @@ out-of-fold probabilities (5 folds): the lowest one at which no more than
 MAX_NEGATIVES_ASKED of the hard negatives and MAX_ROUTINE_ASKED of the everyday messages
 would be asked the question, which is the highest recall at that cost. The blind sets in
 tests/ are never read here.
+
+The gate (below which the model rules a crisis out, so that a concern cue, a risky feeling or
+crisis words said with a laugh bring no question) is chosen on the same out-of-fold scores:
+the highest that still lets the weak signals meet all but MAX_WEAK_LOST of the training
+crises that only they catch.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from bot.textmodel.examples import read_examples
 from bot.textmodel.model import LinearTextModel
 
 EXAMPLES_DIR = "examples"
-REGULARISATION = 10.0
+REGULARISATION = 10.0  # 30 had better out-of-fold recall, met fewer blind crises (README)
 MAX_NEGATIVES_ASKED = 0.10  # of hard negatives, out of fold: the question's cost
 MAX_ROUTINE_ASKED = 0.02  # of everyday answers: one needless "are you safe?" in 50
+MAX_WEAK_LOST = 0.01  # of the crises only a weak signal catches, the gate may drop
 
 
 def examples(locale: str = "en") -> list[dict[str, Any]]:
@@ -65,6 +71,27 @@ def choose_threshold(chances: list[float], labels: list[str],
             "cv_negatives_asked": round(asked, 4), "cv_routine_asked": round(routine_asked, 4)}
 
 
+def choose_gate(rows: list[dict[str, Any]], chances: list[float], threshold: float,
+                locale: str) -> dict[str, float]:
+    """The gate: the highest score that keeps all but MAX_WEAK_LOST of the training crises
+    caught only by a weak signal (the model below its threshold), with how many hard
+    negatives the weak signals brought and how many the gate drops."""
+    from bot.safety.crisis import weak_signal
+
+    kept: list[float] = []
+    negatives: list[float] = []
+    for row, chance in zip(rows, chances, strict=True):
+        if row.get("routine") or chance >= threshold or not weak_signal(row["text"], locale):
+            continue
+        (negatives if row["label"] == "none" else kept).append(chance)
+    if not kept:
+        return {"gate": 0.0, "cv_weak_negatives": len(negatives), "cv_weak_negatives_dropped": 0}
+    kept.sort()
+    gate = kept[int(MAX_WEAK_LOST * len(kept))] - 1e-6
+    return {"gate": round(max(gate, 0.0), 4), "cv_weak_negatives": len(negatives),
+            "cv_weak_negatives_dropped": sum(c < gate for c in negatives)}
+
+
 def _lowest_asking(descending: list[float], share: float) -> float:
     """The lowest threshold at which at most `share` of these scores reach it."""
     allowed = int(share * len(descending))
@@ -79,8 +106,9 @@ def train(locale: str = "en") -> LinearTextModel:
     texts, labels = binary(rows)
     classes = (NONE, CRISIS)
     folds = out_of_fold(texts, labels, c=REGULARISATION, classes=classes)
-    chosen = choose_threshold([p[CRISIS] for p in folds], labels,
-                              [bool(r.get("routine")) for r in rows])
+    chances = [p[CRISIS] for p in folds]
+    chosen = choose_threshold(chances, labels, [bool(r.get("routine")) for r in rows])
+    chosen.update(choose_gate(rows, chances, chosen["threshold"], locale))
     return fit(texts, labels, c=REGULARISATION, classes=classes,
                meta={"locale": locale, **chosen})
 

@@ -18,7 +18,7 @@ from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.safety import crisis_screen
 from bot.safety.concern import CHECK_REPEAT_MINUTES, concern_screen
-from bot.safety.crisis import concern_reason
+from bot.safety.crisis import screen_verdict
 from tests.helpers import Person, onboard
 from tests.safety._labelled import crisis, negatives
 from tests.safety.support import safety_events
@@ -137,16 +137,16 @@ async def test_an_indirect_sign_soon_after_a_crisis_still_brings_the_question(
     assert sam.templates == CHECK
 
 
-@pytest.mark.parametrize("name", ["blind_1.yaml", "blind_2.yaml"])
+@pytest.mark.parametrize("name", ["blind_1.yaml", "blind_2.yaml", "blind_3.yaml"])
 def test_the_learned_screen_meets_most_crises_told_indirectly_on_blind_sets(name: str) -> None:
     """Floors well under the measured figures (resources/safety/README.md), so a model or
     data change that loses the wider net fails here; the sets are never tuned on."""
     positives = [m["text"] for m in crisis(name)]
     hard = [m["text"] for m in negatives(name)]
-    met_now = [t for t in positives if crisis_screen(t) or concern_reason(t, "en")]
-    asked = [t for t in hard if crisis_screen(t) or concern_reason(t, "en")]
-    assert len(met_now) / len(positives) >= 0.70
-    assert len(asked) / len(hard) <= 0.22
+    met_now = [t for t in positives if screen_verdict(t, "en")]
+    asked = [t for t in hard if screen_verdict(t, "en")]
+    assert len(met_now) / len(positives) >= 0.75
+    assert len(asked) / len(hard) <= 0.16
 
 
 def test_everyday_answers_rarely_bring_the_question() -> None:
@@ -155,5 +155,69 @@ def test_everyday_answers_rarely_bring_the_question() -> None:
     rows = [m for name in ("blind_1.yaml", "blind_2.yaml")
             for m in yaml.safe_load((UNDERSTANDING / name).read_text())["messages"]
             if m["kind"] != "distress"]
-    asked = [m["text"] for m in rows if crisis_screen(m["text"]) or concern_reason(m["text"], "en")]
+    asked = [m["text"] for m in rows if screen_verdict(m["text"], "en")]
     assert len(asked) / len(rows) <= 0.04, asked
+
+
+async def test_crisis_words_said_with_a_laugh_bring_the_question_not_the_alarm(
+    core: RecoveryBot,
+) -> None:
+    """"kms lol" may be a joke or a mask: a peer coach asks straight out, without the full
+    crisis response; "not joking" makes it plain again."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("i want to kill myself lol")
+    assert sam.templates == CHECK
+    assert "You may well be joking" in sam.text
+    await sam.press("Yes, I'm not safe")
+    assert sam.templates[0] == "safety/crisis_first"
+    jo = Person(core, "jo")
+    await onboard(jo)
+    await jo.press("Later")
+    await jo.say("i want to kill myself. not joking lol")
+    assert jo.templates[0] == "safety/crisis_first"
+    assert [e.category for e in await safety_events(core, jo.key)] == ["suicide"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dentist is going to kill me.",
+    "mama always said the drink would kill me. she was almost right. 4 years sober now",
+    "paramedic here, three ODs on shift tonight, all came round. im ok, just processing",
+    "I nearly killed myself laughing at my kid's school play",
+    "day 2 off the booze, bit shaky in the mornings but eating fine, nurse checked me",
+])
+def test_crisis_words_in_everyday_talk_bring_nothing(text: str) -> None:
+    assert screen_verdict(text, "en") is None
+
+
+@pytest.mark.parametrize("text", [
+    "my husband is going to kill me when he gets home, he's been drinking all day",
+    "giving my things away this week. won't need them",
+    # abuse, self-harm and withdrawal told with a laugh are still told: the full response
+    "he hit me again lol. it's fine",
+    "my bf choked me last night lol but hes sorry",
+    "ngl i cut my arm again lmao what is wrong with me",
+])
+def test_their_twins_in_danger_are_still_met_in_full(text: str) -> None:
+    assert screen_verdict(text, "en") == "respond"
+
+
+@pytest.mark.parametrize("text", ["kms lol", "i wanna die lol 💀", "ill kill him lol"])
+def test_a_laugh_never_silences_crisis_words(text: str) -> None:
+    """However low the learned screen scores it, a joke about dying gets the question."""
+    assert screen_verdict(text, "en") == "ask"
+
+
+def test_a_weak_signal_the_learned_screen_rules_out_brings_no_question() -> None:
+    """A risky feeling or a cue with everyday words around it ("giving up sugar") is left
+    alone when the model's chance is under the gate chosen in training."""
+    from bot.safety.learned import crisis_model, rules_out
+    from bot.understanding import risk_facet
+
+    text = "giving up sugar and booze at the same time was a mistake, I'm grumpy as"
+    assert risk_facet(text, "en") is not None  # the feeling alone would have asked
+    model = crisis_model("en")
+    assert model is not None and 0 < float(model.meta["gate"]) < float(model.meta["threshold"])
+    assert rules_out(text, "en")
+    assert screen_verdict(text, "en") is None

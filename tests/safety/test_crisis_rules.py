@@ -176,7 +176,8 @@ def test_priority_overdose_before_suicide() -> None:
 def test_signal_carries_only_category_rule_id_and_about() -> None:
     signal = crisis_screen("my cat is fine but I want to die")
     assert signal is not None
-    assert [f.name for f in dataclasses.fields(signal)] == ["category", "rule", "about_other"]
+    assert [f.name for f in dataclasses.fields(signal)] == ["category", "rule", "about_other",
+                                                           "joking"]
     rule_ids = {r.rule_id for c in crisis_lexicon().categories for r in c.rules}
     assert signal.rule in rule_ids
 

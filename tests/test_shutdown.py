@@ -87,3 +87,20 @@ async def test_sigterm_finishes_the_update_in_hand(tmp_path: Path) -> None:
                 bot.kill()
                 await bot.wait()
         assert "Traceback" not in errors, errors
+
+
+async def test_an_empty_console_session_stops_without_a_traceback(tmp_path: Path) -> None:
+    """The issue's case: an empty line piped to `recovery-bot chat` ends the session while the
+    first nudge tick is still querying; the tick finishes before the database closes."""
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "SCHEDULER_TICK_SECONDS": "5"}
+    for name in ("DATABASE_URL", "ENCRYPTION_KEYS", "TELEGRAM_BOT_TOKEN"):
+        env.pop(name, None)
+    for attempt in range(3):  # the race is timing-dependent: a few runs make it show
+        chat = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "chat", "--user", f"quiet{attempt}", env=env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(chat.communicate(b"\n"), 60)
+        assert chat.returncode == 0, err.decode()
+        assert "Traceback" not in err.decode(), err.decode()

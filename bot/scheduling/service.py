@@ -32,14 +32,16 @@ def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, *,
     """Run `job` every `seconds` (never two at once; the first now, or after `seconds` if not
     `start_now`); returns its stop function.
 
-    Stopping lets a run in progress finish (up to STOP_WAIT_SECONDS), so nothing is cut off
-    halfway through a send or a transaction.
+    Stopping lets a run in progress finish (up to STOP_WAIT_SECONDS) before the scheduler
+    shuts down, so nothing is cut off halfway through a send or a transaction.
     """
     running = asyncio.Lock()
+    stopping = asyncio.Event()
 
     async def run() -> None:
         async with running:
-            await job()
+            if not stopping.is_set():  # a run queued as stop() began does nothing
+                await job()
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(run, "interval", seconds=seconds, id=job_id, max_instances=1,
@@ -47,12 +49,17 @@ def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, *,
     scheduler.start()
 
     async def stop() -> None:
-        scheduler.shutdown(wait=False)
+        # The run in progress finishes before the scheduler shuts down: APScheduler's
+        # shutdown cancels a running coroutine, which would cut a query off halfway (and
+        # log its traceback) while the database closes under it.
+        stopping.set()
+        scheduler.pause()
         try:
             await asyncio.wait_for(running.acquire(), STOP_WAIT_SECONDS)
             running.release()
         except TimeoutError:
             log.warning("%s was still running at shutdown", job_id)
+        scheduler.shutdown(wait=False)
 
     return stop
 

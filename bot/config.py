@@ -23,6 +23,7 @@ DEFAULT_CLAIM_TIMEOUT_MINUTES = 15
 DEFAULT_COACH_INVITE_HOURS = 48
 DEFAULT_COACHING_TIMEZONE = "UTC"
 DEFAULT_PORT = 8080
+DEFAULT_METRICS_PORT = 9464  # the usual Prometheus exporter port
 MIN_RETENTION_DAYS = 14  # a week's notice, then at least a week more
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
@@ -93,8 +94,12 @@ class Settings(BaseSettings):
         default=None, description="Secret token Telegram sends with each update (run --webhook)"
     )
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535,
-                      description="Port the webhook, /healthz and /metrics listen on")
+                      description="Port the webhook and /healthz listen on")
     webhook_listen: str = Field(default="0.0.0.0", description="Address the web server binds")
+    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535,
+                              description="Port /metrics is served on (0: not served)")
+    metrics_listen: str = Field(default="127.0.0.1",
+                                description="Address /metrics binds (localhost by default)")
 
     @field_validator("retention_days", mode="before")
     @classmethod

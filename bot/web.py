@@ -7,10 +7,19 @@ PTB's own webhook server serves only the webhook path, so this is PTB's "custom 
 bot" pattern on Tornado (which PTB's webhooks extra already installs): the webhook path
 checks Telegram's secret header and has the Application handle the update.
 
-* POST <path of WEBHOOK_URL>: 403 without the right `X-Telegram-Bot-Api-Secret-Token`;
-  200 once the update has been handled (its replies sent).
+* POST <path of WEBHOOK_URL>: 403 without the right `X-Telegram-Bot-Api-Secret-Token`
+  (checked from the headers, before any of the body is read); 413 for a body over
+  MAX_BODY_BYTES; 400 for anything that is not an update object; 200 once the update has
+  been handled (its replies sent).
 * GET /healthz: 200 when the database answers a query, else 503.
-* GET /metrics: Prometheus text (bot.metrics): counts and timings, never ids or text.
+* GET /metrics, on its own server (METRICS_PORT, bound to METRICS_LISTEN: localhost unless
+  configured otherwise): Prometheus text (bot.metrics), counts and timings, never ids or
+  text; the crisis counts by category are nobody's business on the public port.
+
+Hostile traffic: bodies are capped (MAX_BODY_BYTES), slow bodies and idle connections time
+out (BODY_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS), and at most MAX_CONNECTIONS are open at
+once (more are closed on arrival), so a flood of large or half-open posts costs little
+memory and no one's updates.
 
 Why answer only after handling (PTB's own server answers at once): Telegram sends a chat's
 next update only after the webhook answered the last one, so answering late keeps each
@@ -43,7 +52,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApp
-from tornado.web import RequestHandler
+from tornado.web import RequestHandler, stream_request_body
 
 from bot import metrics
 from bot.config import Settings
@@ -56,6 +65,12 @@ SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_PATH = "/telegram"
 #: How long a stopping process waits for the updates in hand (hosts send SIGKILL after ~30 s).
 SHUTDOWN_GRACE_SECONDS = 20.0
+#: Telegram's updates are a few KB; a message with a long text and entities stays far under.
+MAX_BODY_BYTES = 1024 * 1024
+DRAIN_BYTES = 64 * 1024  # a refused body up to this size is read (and dropped), not cut off
+BODY_TIMEOUT_SECONDS = 10.0
+IDLE_TIMEOUT_SECONDS = 30.0
+MAX_CONNECTIONS = 200  # Telegram opens at most 100 (set_webhook's max_connections)
 
 
 def webhook_problem(settings: Settings) -> str | None:
@@ -130,20 +145,48 @@ class _Base(RequestHandler):  # type: ignore[misc]
         return True
 
 
+@stream_request_body
 class WebhookHandler(_Base):
-    """Telegram's POSTs: check the secret, queue the update."""
+    """Telegram's POSTs: check the secret (before the body), then handle the update."""
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
+        """Runs on the headers alone: a post without the secret, or announcing a body over
+        the cap, is refused before its body is read (a large one is never read at all)."""
+        self._body = bytearray()
+        self._refused: int | None = None
         given = self.request.headers.get(SECRET_HEADER, "")
         expected = self.bot_settings.webhook_secret or ""
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             log.warning("refused a webhook post without the right secret")
-            self.set_status(403)
+            self._refuse(403)
+        elif int(self.request.headers.get("Content-Length") or 0) > MAX_BODY_BYTES:
+            self._refuse(413)
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._refused is not None:
+            return  # dropped
+        self._body.extend(chunk)
+        if len(self._body) > MAX_BODY_BYTES:
+            self._refuse(413)
+
+    def _refuse(self, status: int) -> None:
+        self._refused = status
+        self._body = bytearray()
+        if int(self.request.headers.get("Content-Length") or MAX_BODY_BYTES) > DRAIN_BYTES:
+            # Answered now; Tornado then closes the connection without reading the rest.
+            self.set_status(status)
+            self.finish()
+
+    async def post(self) -> None:
+        if self._refused is not None:
+            self.set_status(self._refused)  # a small refused body, read and dropped
             return
         try:
-            data = json.loads(self.request.body)
+            data = json.loads(bytes(self._body))
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update object")
             update = Update.de_json(data, self.ptb.bot)
-        except (ValueError, TypeError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever it is, it is not an update
             log.warning("refused a webhook post that is not an update (%s)", type(exc).__name__)
             self.set_status(400)
             return
@@ -186,13 +229,36 @@ class MetricsHandler(_Base):
 def web_app(
     application: Application, settings: Settings, in_hand: InHand  # type: ignore[type-arg]
 ) -> TornadoApp:
-    """The Tornado app: webhook path, /healthz, /metrics."""
+    """The Tornado app on the public port: the webhook path and /healthz."""
     args = {"ptb": application, "settings": settings, "in_hand": in_hand}
     return TornadoApp([
         (re.escape(webhook_path(settings)), WebhookHandler, args),
         (r"/healthz", HealthHandler, args),
-        (r"/metrics", MetricsHandler, args),
     ])
+
+
+def metrics_app(
+    application: Application, settings: Settings, in_hand: InHand  # type: ignore[type-arg]
+) -> TornadoApp:
+    """The Tornado app on the metrics port (localhost by default): /metrics."""
+    args = {"ptb": application, "settings": settings, "in_hand": in_hand}
+    return TornadoApp([(r"/metrics", MetricsHandler, args)])
+
+
+class LimitedHTTPServer(HTTPServer):  # type: ignore[misc]
+    """Tornado's server with a cap on open connections: one past it is closed on arrival."""
+
+    def handle_stream(self, stream: Any, address: Any) -> None:  # noqa: ANN401
+        if len(self._connections) >= MAX_CONNECTIONS:
+            stream.close()
+            return
+        super().handle_stream(stream, address)
+
+
+def _server(app: TornadoApp) -> HTTPServer:
+    return LimitedHTTPServer(app, xheaders=True, max_body_size=MAX_BODY_BYTES,
+                             body_timeout=BODY_TIMEOUT_SECONDS,
+                             idle_connection_timeout=IDLE_TIMEOUT_SECONDS)
 
 
 @asynccontextmanager
@@ -200,10 +266,12 @@ async def serving(
     application: Application,  # type: ignore[type-arg]
     settings: Settings,
     sockets: list[socket.socket] | None = None,
+    metrics_sockets: list[socket.socket] | None = None,
 ) -> AsyncIterator[None]:
     """Run `application` in webhook mode (start-up and shutdown hooks as with polling).
 
-    `sockets` lets a caller bind first (tests use port 0); else PORT on WEBHOOK_LISTEN.
+    `sockets` and `metrics_sockets` let a caller bind first (tests use port 0); else PORT
+    on WEBHOOK_LISTEN, and METRICS_PORT (unless 0) on METRICS_LISTEN.
     """
     problem = webhook_problem(settings)
     if problem:
@@ -213,8 +281,14 @@ async def serving(
         await application.post_init(application)
     await application.start()
     in_hand = InHand()
-    server = HTTPServer(web_app(application, settings, in_hand), xheaders=True)
+    server = _server(web_app(application, settings, in_hand))
     server.add_sockets(sockets or bind_sockets(settings.port, settings.webhook_listen))
+    servers = [server]
+    if metrics_sockets or settings.metrics_port:
+        metrics_server = _server(metrics_app(application, settings, in_hand))
+        metrics_server.add_sockets(metrics_sockets or bind_sockets(settings.metrics_port,
+                                                                   settings.metrics_listen))
+        servers.append(metrics_server)
     await application.bot.set_webhook(
         url=settings.webhook_url or "", secret_token=settings.webhook_secret,
         allowed_updates=Update.ALL_TYPES,
@@ -223,7 +297,8 @@ async def serving(
     try:
         yield
     finally:
-        server.stop()  # no new updates
+        for each in servers:
+            each.stop()  # no new updates
         if not await in_hand.finished(SHUTDOWN_GRACE_SECONDS):
             log.warning("stopping with %d updates still in hand (Telegram will resend them)",
                         in_hand.count)
@@ -231,7 +306,8 @@ async def serving(
         if application.post_shutdown:
             await application.post_shutdown(application)
         await application.shutdown()
-        await server.close_all_connections()
+        for each in servers:
+            await each.close_all_connections()
 
 
 def run_webhook(settings: Settings) -> int:

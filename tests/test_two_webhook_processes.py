@@ -121,7 +121,7 @@ async def start_bot(env: dict[str, str], port: int, log: Path) -> asyncio.subpro
     with log.open("wb") as stderr:
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "run", "--webhook",
-            env={**env, "PORT": str(port)}, stderr=stderr, stdout=stderr,
+            env={**env, "PORT": str(port), "METRICS_PORT": "0"}, stderr=stderr, stdout=stderr,
         )
 
 

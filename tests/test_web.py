@@ -16,7 +16,7 @@ from bot.app import RecoveryBot
 from bot.channels.telegram import build_application
 from bot.config import Settings
 from bot.devtools import FakeTelegram
-from bot.web import SECRET_HEADER, serving
+from bot.web import MAX_BODY_BYTES, SECRET_HEADER, serving
 
 SECRET = "a-long-enough-webhook-secret_123"
 
@@ -27,6 +27,8 @@ async def test_webhook_serves_people_health_and_metrics(
     sockets = bind_sockets(0, "127.0.0.1")
     port = sockets[0].getsockname()[1]
     base = f"http://127.0.0.1:{port}"
+    metrics_sockets = bind_sockets(0, "127.0.0.1")
+    metrics_base = f"http://127.0.0.1:{metrics_sockets[0].getsockname()[1]}"
     async with FakeTelegram() as fake:
         web_settings = settings.model_copy(update={
             "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
@@ -34,7 +36,8 @@ async def test_webhook_serves_people_health_and_metrics(
             "webhook_secret": SECRET, "port": port,
         })
         application = build_application(web_settings, core)
-        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+        async with serving(application, web_settings, sockets, metrics_sockets), \
+                aiohttp.ClientSession() as http:
             sam = fake.user(4242, first_name="Sam")
             await sam.send("/start")
             await sam.wait_reply()
@@ -70,6 +73,8 @@ async def test_webhook_serves_people_health_and_metrics(
             async with http.get(f"{base}/healthz") as response:
                 assert response.status == 200
             async with http.get(f"{base}/metrics") as response:
+                assert response.status == 404  # not on the public port
+            async with http.get(f"{metrics_base}/metrics") as response:
                 body = await response.text()
             assert response.status == 200
             handled = [line for line in body.splitlines()
@@ -106,6 +111,8 @@ async def test_health_says_503_when_the_database_does_not_answer(
     )
     sockets = bind_sockets(0, "127.0.0.1")
     base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+    metrics_sockets = bind_sockets(0, "127.0.0.1")
+    metrics_base = f"http://127.0.0.1:{metrics_sockets[0].getsockname()[1]}"
     async with FakeTelegram() as fake:
         web_settings = settings.model_copy(update={
             "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
@@ -113,9 +120,49 @@ async def test_health_says_503_when_the_database_does_not_answer(
             "webhook_secret": SECRET, "scheduler_tick_seconds": 0,
         })
         application = build_application(web_settings, core)
-        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+        async with serving(application, web_settings, sockets, metrics_sockets), \
+                aiohttp.ClientSession() as http:
             async with http.get(f"{base}/healthz") as response:
                 assert response.status == 503
-            async with http.get(f"{base}/metrics") as response:
+            async with http.get(f"{metrics_base}/metrics") as response:
                 assert response.status == 200  # metrics still served
     await gone.dispose()
+
+
+async def test_webhook_refuses_hostile_posts_cheaply(settings: Settings, core: RecoveryBot) -> None:
+    """The secret is checked on the headers, before a byte of the body is read; bodies over
+    the cap get 413; well-formed JSON that is not an update gets 400, never 500."""
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    async with FakeTelegram() as fake:
+        web_settings = settings.model_copy(update={
+            "telegram_bot_token": fake.token, "telegram_api_base_url": fake.base_url,
+            "telegram_rate_limiter": False, "webhook_url": f"{base}/telegram",
+            "webhook_secret": SECRET, "port": port, "metrics_port": 0,
+        })
+        application = build_application(web_settings, core)
+        async with serving(application, web_settings, sockets), aiohttp.ClientSession() as http:
+            # 95 MB announced, none of it sent: the 403 comes from the headers alone.
+            assert await status_of_headers_alone(port, 99614720) == 403
+            # With the secret, a body over the cap is refused as soon as it is announced.
+            assert await status_of_headers_alone(port, MAX_BODY_BYTES + 1, SECRET) == 413
+            for body in (b"[1,2]", b"null", b'{"update_id":1,"message":5}', b"{", b'"x"'):
+                async with http.post(f"{base}/telegram", data=body,
+                                     headers={SECRET_HEADER: SECRET}) as response:
+                    assert response.status == 400, body
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200  # still serving
+    assert [m for m in fake.sent] == []
+
+
+async def status_of_headers_alone(port: int, length: int, secret: str = "") -> int:
+    """The status the webhook answers to a post's headers, before any of its body is sent."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    secret_line = f"{SECRET_HEADER}: {secret}\r\n".encode() if secret else b""
+    writer.write(b"POST /telegram HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 + secret_line + f"Content-Length: {length}\r\n\r\n{{".encode())
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    return int(status_line.split()[1])

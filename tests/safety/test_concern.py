@@ -210,12 +210,12 @@ def test_a_laugh_never_silences_crisis_words(text: str) -> None:
 
 
 def test_a_weak_signal_the_learned_screen_rules_out_brings_no_question() -> None:
-    """A risky feeling or a cue with everyday words around it ("giving up sugar") is left
-    alone when the model's chance is under the gate chosen in training."""
+    """A risky feeling or a cue with everyday words around it ("felt like giving up today
+    but i didn't") is left alone when the model's chance is under the gate chosen in training."""
     from bot.safety.learned import crisis_model, rules_out
     from bot.understanding import risk_facet
 
-    text = "giving up sugar and booze at the same time was a mistake, I'm grumpy as"
+    text = "i felt like giving up today but i didn't, i'm still here at day 14 and going to bed"
     assert risk_facet(text, "en") is not None  # the feeling alone would have asked
     model = crisis_model("en")
     assert model is not None and 0 < float(model.meta["gate"]) < float(model.meta["threshold"])

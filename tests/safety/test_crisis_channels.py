@@ -116,6 +116,32 @@ async def test_telegram_an_indirect_sign_brings_the_question_then_the_plan(
     assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")] == ["check"]
 
 
+async def test_telegram_crisis_words_said_with_a_laugh_bring_the_question(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    """"i want to kms lol" mid-plan: the direct question, worded for a joke, with its
+    buttons; "Yes" opens the full response. "this exam is going to kill me lol" asks nothing."""
+    sam = await onboard_sam(telegram)
+    await sam.send("/plan")
+    await sam.wait_reply()
+    await sam.press_label("Let's dive in")
+    await sam.wait_reply()
+    await sam.send("this exam is going to kill me lol")
+    [reply] = await sam.wait_reply()
+    assert "are you thinking about ending your life" not in reply.text
+    await sam.send("i want to kms lol")
+    [question] = await sam.wait_reply()
+    assert question.text.startswith("You may well be joking, and that's fine.")
+    assert sam.last_buttons() == ["Yes, I'm not safe", "Someone else is in danger",
+                                  "No, I'm safe right now"]
+    await sam.press_label("Yes, I'm not safe")
+    replies = await sam.wait_reply()
+    text = "\n".join(r.text for r in replies)
+    assert "Samaritans" in text and "999" in text
+    assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")] == [
+        "check", "suicide"]
+
+
 async def test_telegram_a_forwarded_message_asks_about_the_person_who_wrote_it(
     telegram: FakeTelegram, core: RecoveryBot
 ) -> None:

@@ -197,9 +197,14 @@ def parse_integer(spec: InputSpec, text: str, kind: str) -> Parsed:
     return Parsed(True, value)
 
 
+#: A text answer this short is one line (a name, a reason): line breaks become spaces, so a
+#: name can't add a line of its own ("Sam\nPlan: ...") to what a coach is shown.
+ONE_LINE_MAX = 80
+
+
 def parse_text(spec: InputSpec, text: str) -> Parsed:
-    """Free text within the spec's length limits."""
-    cleaned = text.strip()
+    """Free text within the spec's length limits (a short one kept to one line)."""
+    cleaned = " ".join(text.split()) if spec.max_length <= ONE_LINE_MAX else text.strip()
     if len(cleaned) < spec.min_length:
         return Parsed(False, error=INVALID["text"])
     if len(cleaned) > spec.max_length:

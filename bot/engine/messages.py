@@ -13,8 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 # C0/C1 control characters other than tab and newline: never meaningful in a chat message,
-# and NUL is refused by PostgreSQL text columns.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and NUL is refused by PostgreSQL text columns. Format characters too (bidi overrides such as
+# U+202E, zero-width spaces, the BOM): "Al\u202eecnarf" would show reversed in a coach's view,
+# and nothing a person means is lost; the zero-width joiner stays, it builds emoji ("👨‍👩‍👧").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
+                      r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 class InboundKind(enum.Enum):
@@ -54,7 +57,7 @@ class Inbound:
 
 
 def clean_text(text: str) -> str:
-    """Text as the engine keeps it: NFC-normalised, without control characters."""
+    """Text as the engine keeps it: NFC-normalised, without control or format characters."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 

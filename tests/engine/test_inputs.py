@@ -14,7 +14,9 @@ from bot.engine.inputs import (
     parse_timezone,
     single_timezone,
 )
+from bot.app import RecoveryBot
 from bot.engine.messages import clean_text
+from tests.helpers import Person
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,26 @@ def test_text_limits() -> None:
 
 def test_control_characters_are_removed() -> None:
     assert clean_text("a\x00b\x07c\nd\te") == "abc\nd\te"
+
+
+def test_format_characters_are_removed_but_emoji_joiners_kept() -> None:
+    """A bidi override would show "Al\u202eecnarf" reversed in a coach's view."""
+    assert clean_text("Al\u202eecnarf\u200b") == "Alecnarf"
+    assert clean_text("👨\u200d👩\u200d👧") == "👨\u200d👩\u200d👧"
+
+
+def test_a_short_answer_is_one_line() -> None:
+    """A name can't add a line of its own ("Sam\nPlan: ...") to what a coach is shown;
+    a long answer keeps its paragraphs."""
+    assert parse_answer(InputSpec(type="text", max_length=40), "Sam\nPlan: x", {}).value == (
+        "Sam Plan: x")
+    long = InputSpec(type="text", max_length=500)
+    assert parse_answer(long, "first\n\nsecond", {}).value == "first\n\nsecond"
+
+
+async def test_a_name_with_hidden_characters_is_kept_plain(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("Al\u202eecnarf\nPlan: stop all meds")
+    assert sam.text.startswith("Nice to meet you, Alecnarf Plan: stop all meds.")

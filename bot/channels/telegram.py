@@ -30,10 +30,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import metrics
 from bot.app import RecoveryBot
 from bot.channels.aiohttp_request import AiohttpRequest
-from bot.channels.templates import PRIVATE_ONLY, SOMETHING_WENT_WRONG
+from bot.channels.templates import NOT_FOR_YOU, PRIVATE_ONLY, SOMETHING_WENT_WRONG
 from bot.config import Settings
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound
 from bot.errors import where_it_failed
+from bot.handoff.coaches import coach_for
+from bot.storage.people import find_person
 
 log = logging.getLogger(__name__)
 
@@ -170,10 +172,27 @@ class TelegramChannel:
         if inbound is None:
             return
         query = update.callback_query
+        if in_group and query is not None and not await self._from_a_coach(inbound.user_key):
+            # Someone in the coaches' chat who is not a coach: told so on the spot; the
+            # Claim button stays for the coaches, and nothing about the presser is stored.
+            await self._refuse_button(query.id)
+            return
         replies = await self.core.handle(inbound)
         if query is not None:
             await self._settle_button(query.message, query.id)
         await self.deliver(replies, inbound.user_key)
+
+    async def _from_a_coach(self, user_key: str) -> bool:
+        async with self.core.db.session() as session:
+            person = await find_person(session, user_key)
+            return person is not None and await coach_for(session, person.id) is not None
+
+    async def _refuse_button(self, query_id: str) -> None:
+        text = self.core.engine.renderer.render(NOT_FOR_YOU, {})
+        try:
+            await self.application.bot.answer_callback_query(query_id, text=text, show_alert=True)
+        except (BadRequest, NetworkError) as exc:
+            log.info("could not answer a button press: %s", type(exc).__name__)
 
     async def _settle_button(self, message: Any, query_id: str) -> None:
         # Stop the spinner, and take the buttons off the answered question so they

@@ -6,6 +6,7 @@ from datetime import time
 
 import pytest
 
+from bot.app import RecoveryBot
 from bot.engine.flows import InputSpec, Option
 from bot.engine.inputs import (
     parse_answer,
@@ -14,7 +15,6 @@ from bot.engine.inputs import (
     parse_timezone,
     single_timezone,
 )
-from bot.app import RecoveryBot
 from bot.engine.messages import clean_text
 from tests.helpers import Person
 

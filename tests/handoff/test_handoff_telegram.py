@@ -106,18 +106,28 @@ async def test_a_handoff_end_to_end_with_a_claim_race(
         assert "Shared with whoever claims it: name." in alert.text
         assert chat.last_buttons() == ["Claim"]
 
-    # Someone who isn't a coach presses Claim in the group: politely refused, privately.
+    # Someone who isn't a coach presses Claim in the group: told so on the spot (an alert
+    # on the button), the Claim button stays for the coaches, nothing is stored about them.
     caplog.set_level(logging.INFO)
     eve = telegram.user(EVE_ID, first_name="Eve", chat_type="group", chat_id=COACHES_CHAT)
     eve_private = telegram.user(EVE_ID, first_name="Eve")
     claim_data = alert.buttons[0][0][1]
+    answered = len(telegram.world.callback_answers)
     await eve.press(claim_data)
-    [refused] = await eve_private.wait_reply()
-    assert "only for coaches" in refused.text
-    # ...and forged data, straight from a modified client.
+    async with asyncio.timeout(5):
+        while len(telegram.world.callback_answers) == answered:
+            await asyncio.sleep(0.01)
+    [answer] = list(telegram.world.callback_answers.values())[answered:]
+    assert "only for coaches" in answer["text"] and answer.get("show_alert") in (True, "true")
+    assert group.last_buttons() == ["Claim"]
+    async with core.db.session() as session:
+        assert await find_person(session, f"telegram:{EVE_ID}") is None
+    # ...and forged data, straight from a modified client, in a private chat.
+    await eve_private.send("hello")
+    [hello] = await eve_private.wait_reply()
     await eve_private.send_raw({"callback_query": {
         "id": "forged-claim", "from": eve_private.user, "chat_instance": str(EVE_ID),
-        "message": refused.message, "data": "h:claim:1:" + "A" * 22,
+        "message": hello.message, "data": "h:claim:1:" + "A" * 22,
     }})
     [forged] = await eve_private.wait_reply()
     assert "can't act on that button" in forged.text

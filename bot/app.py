@@ -40,6 +40,7 @@ from bot.profile import save_profile_field
 from bot.referrals import own_emergency_number
 from bot.registry import Registry
 from bot.storage.db import Database
+from bot.storage.keycheck import check_keys
 from bot.storage.models import Person
 from bot.storage.people import (
     find_person,
@@ -194,6 +195,7 @@ class RecoveryBot:
         database = db or Database(url, schema=settings.database_schema)
         if migrate:
             await database.upgrade()
+            await check_keys(database)
         return cls(settings, engines, database, clock or SystemClock(), registry)
 
     # ------------------------------------------------------------------ Services

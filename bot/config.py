@@ -191,7 +191,9 @@ def configure_encryption(settings: Settings) -> None:
     if settings.encryption_keys:
         crypto.configure(crypto.parse_keys(settings.encryption_keys))
     elif settings.resolved_database_url().startswith("sqlite"):
-        crypto.configure(crypto.key_file_keys(settings.data_dir))
+        url = settings.resolved_database_url()
+        database = Path(url.split(":///", 1)[1]) if ":///" in url else None
+        crypto.configure(crypto.key_file_keys(settings.data_dir, database))
     else:
         raise ConfigurationError(
             "ENCRYPTION_KEYS must be set when DATABASE_URL is not SQLite: what people write is "

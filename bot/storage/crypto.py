@@ -35,10 +35,18 @@ def parse_keys(value: str) -> list[bytes]:
     return keys
 
 
-def key_file_keys(data_dir: Path) -> list[bytes]:
-    """The local key file's key, created with owner-only permissions on first use."""
+def key_file_keys(data_dir: Path, database: Path | None = None) -> list[bytes]:
+    """The local key file's key, created with owner-only permissions on first use: never
+    beside an existing `database` file, whose data a new key could not read."""
     path = data_dir / KEY_FILE
     if not path.exists():
+        if database is not None and database.is_file() and database.stat().st_size > 0:
+            raise ConfigurationError(
+                f"the key file {path} is missing, but the database {database} exists: a new "
+                "key could not read what is stored in it. Restore the key file (or set "
+                "ENCRYPTION_KEYS to the key in use). To start over with no data, move the "
+                "database away first."
+            )
         data_dir.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:

@@ -62,3 +62,14 @@ class Conversation(Base):
     updated_at: Mapped[datetime]
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class KeyCanary(Base):
+    """One known value encrypted under the keys of the first start (`storage.keycheck`):
+    if the configured keys can't read it, the bot refuses to start rather than write new data
+    nobody can read beside old data it can't."""
+
+    __tablename__ = "key_canary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(EncryptedText)  # so `keys rotate` re-encrypts it too

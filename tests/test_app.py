@@ -67,6 +67,37 @@ async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -
     assert row.preferred_name is None and row.reason is None
 
 
+async def test_a_country_whose_zones_keep_one_time_asks_no_zone(core: RecoveryBot) -> None:
+    """Germany has two zones in the database (Berlin, Büsingen) that tell the same time: no
+    "Tap one" with nothing to tap but Skip."""
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("skip")
+    await sam.press("Skip")
+    await sam.press("Not sure yet")
+    await sam.say("Germany")
+    assert sam.templates == ["onboarding/ask_checkin"]
+    assert (await profile(core, sam.key)).timezone == "Europe/Berlin"
+
+
+async def test_without_a_country_or_zone_the_check_in_is_not_dropped_without_a_word(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("skip")
+    await sam.press("Skip")
+    await sam.press("Not sure yet")
+    await sam.press("Skip")
+    assert sam.templates == ["onboarding/ask_timezone"]
+    assert "Tap one" not in sam.text and list(sam.buttons) == ["Skip"]
+    await sam.press("Skip")
+    assert sam.templates[0] == "onboarding/no_checkin_yet"
+    assert "/checkin_time" in sam.text
+
+
 async def test_declining_consent_keeps_nothing(core: RecoveryBot) -> None:
     sam = Person(core)
     await sam.say("/start")

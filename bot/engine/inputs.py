@@ -11,7 +11,7 @@ import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import UTC, datetime, time
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -106,9 +106,22 @@ def _zones_by_country() -> dict[str, list[str]]:
 
 
 def single_timezone(country: str | None) -> str | None:
-    """The country's time zone when it has exactly one, else None."""
+    """The country's time zone when its clocks all read the same (one zone, or several that
+    keep the same time all year, as Germany's Berlin and Büsingen do), else None."""
     zones = _zones_by_country().get((country or "").upper(), [])
-    return zones[0] if len(zones) == 1 else None
+    if not zones:
+        return None
+    return zones[0] if len({_clock_of(zone) for zone in zones}) == 1 else None
+
+
+@functools.lru_cache(maxsize=512)
+def _clock_of(zone: str) -> tuple[Any, ...]:
+    """A zone's offsets from UTC in January and July (this year and next): two zones with the
+    same clock tell the same time all year."""
+    info = zoneinfo.ZoneInfo(zone)
+    year = datetime.now(UTC).year
+    return tuple(datetime(y, month, 15, 12, tzinfo=info).utcoffset()
+                 for y in (year, year + 1) for month in (1, 7))
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,18 +160,29 @@ _COUNTRY_ALIASES = {
     "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
     "wales": "GB", "northern ireland": "GB", "usa": "US", "us": "US", "america": "US",
     "united states": "US", "the us": "US", "the uk": "GB", "oz": "AU",
+    # Everyday names that ISO 3166's names and pycountry's lookup miss.
+    "russia": "RU", "turkey": "TR", "macedonia": "MK", "ivory coast": "CI",
+    "cote d ivoire": "CI", "cote divoire": "CI", "côte divoire": "CI", "cape verde": "CV", "swaziland": "SZ", "burma": "MM",
+    "holland": "NL", "vatican": "VA", "palestine": "PS", "micronesia": "FM", "brunei": "BN",
+    "drc": "CD", "democratic republic of the congo": "CD", "dr congo": "CD", "east timor": "TL",
+    "uae": "AE", "emirates": "AE", "saudi": "SA", "republic of ireland": "IE", "eire": "IE",
+    "st lucia": "LC", "st kitts": "KN", "st vincent": "VC", "trinidad": "TT", "macau": "MO",
+    "aotearoa": "NZ", "phillipines": "PH", "the philippines": "PH", "south korea": "KR",
 }
 
 
 def parse_country(text: str) -> Parsed:
     """A country name or ISO code, returned as the two-letter code."""
     key = normalise(text)
-    if key in _COUNTRY_ALIASES:
-        return Parsed(True, _COUNTRY_ALIASES[key])
-    try:
-        return Parsed(True, pycountry.countries.lookup(key).alpha_2)
-    except LookupError:
-        return Parsed(False, error=INVALID["country"])
+    spaced = key.replace("'", " ").replace("-", " ")
+    for candidate in dict.fromkeys((key, spaced, spaced.removeprefix("the "))):
+        if candidate in _COUNTRY_ALIASES:
+            return Parsed(True, _COUNTRY_ALIASES[candidate])
+        try:
+            return Parsed(True, pycountry.countries.lookup(candidate).alpha_2)
+        except LookupError:
+            continue
+    return Parsed(False, error=INVALID["country"])
 
 
 _TIME = re.compile(

@@ -572,7 +572,9 @@ class Run:
             return
         state = self.flows[frame.flow].state(frame.state)
         assert state.prompt is not None
-        await self.say(prompt or state.prompt, extra, buttons=buttons)
+        # The prompt knows how many buttons it comes with ("tap one" only when there are).
+        await self.say(prompt or state.prompt, {"button_count": len(buttons), **(extra or {})},
+                       buttons=buttons)
 
     async def reprompt(self, resuming: bool = False) -> None:
         """Ask the current question again (after a command, an error, a finished sub-flow)."""

@@ -110,3 +110,11 @@ async def test_a_name_with_hidden_characters_is_kept_plain(core: RecoveryBot) ->
     await sam.press("That's okay with me")
     await sam.say("Al\u202eecnarf\nPlan: stop all meds")
     assert sam.text.startswith("Nice to meet you, Alecnarf Plan: stop all meds.")
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("Russia", "RU"), ("Turkey", "TR"), ("Türkiye", "TR"), ("the Netherlands", "NL"),
+    ("Côte d'Ivoire", "CI"), ("Timor-Leste", "TL"), ("UAE", "AE"), ("Germany", "DE"),
+])
+def test_countries_by_the_names_people_use(typed: str, code: str) -> None:
+    assert parse_country(typed).value == code

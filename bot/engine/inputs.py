@@ -162,7 +162,8 @@ _COUNTRY_ALIASES = {
     "united states": "US", "the us": "US", "the uk": "GB", "oz": "AU",
     # Everyday names that ISO 3166's names and pycountry's lookup miss.
     "russia": "RU", "turkey": "TR", "macedonia": "MK", "ivory coast": "CI",
-    "cote d ivoire": "CI", "cote divoire": "CI", "côte divoire": "CI", "cape verde": "CV", "swaziland": "SZ", "burma": "MM",
+    "cote d ivoire": "CI", "cote divoire": "CI", "côte divoire": "CI", "cape verde": "CV",
+    "swaziland": "SZ", "burma": "MM",
     "holland": "NL", "vatican": "VA", "palestine": "PS", "micronesia": "FM", "brunei": "BN",
     "drc": "CD", "democratic republic of the congo": "CD", "dr congo": "CD",
     "east timor": "TL",

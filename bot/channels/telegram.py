@@ -78,16 +78,26 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split a long text at paragraph or line breaks so each part fits one message."""
+    """Split a long text so each part fits one message: at a paragraph break, else a line
+    break, else a space, in the second half of the part (a long relayed message is never cut
+    mid-word); only a single "word" longer than half the limit is cut where it must be, and
+    never inside an HTML entity such as `&amp;`."""
     parts: list[str] = []
     while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n")
+        cut = _cut_at(text, limit)
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
     parts.append(text)
     return parts
+
+
+def _cut_at(text: str, limit: int) -> int:
+    for separator in ("\n\n", "\n", " "):
+        cut = text.rfind(separator, limit // 2, limit)
+        if cut > 0:
+            return cut
+    entity = text.rfind("&", limit - 10, limit)
+    return entity if entity > 0 and ";" not in text[entity:limit] else limit
 
 
 def merge_texts(replies: Sequence[Outbound]) -> list[Outbound]:

@@ -141,7 +141,21 @@ async def test_a_long_reply_is_split_to_fit(telegram: FakeTelegram) -> None:
     text = ("word " * 200 + "\n") * 6
     parts = split_text(text)
     assert len(parts) == 2 and all(len(part) <= 4096 for part in parts)
-    assert "".join(parts).split() == text.split()
+    assert [w for part in parts for w in part.split()] == text.split()
+
+
+def test_a_long_relayed_message_is_never_cut_mid_word() -> None:
+    """One 5,000-character paragraph with no line breaks (a relayed message): cut at a space;
+    a run with no space at all is cut, but never inside an HTML entity."""
+    from bot.channels.telegram import split_text
+
+    words = [f"w{i:04d}" for i in range(900)]
+    text = " ".join(words)
+    parts = split_text(text)
+    assert len(parts) == 2 and all(len(part) <= 4096 for part in parts)
+    assert [w for part in parts for w in part.split()] == words
+    entities = "&amp;" * 1000
+    assert all(part.startswith("&") and part.endswith(";") for part in split_text(entities))
 
 
 async def test_logs_never_contain_what_a_person_wrote(

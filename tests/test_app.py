@@ -207,6 +207,21 @@ async def test_cancel_keeps_the_place_and_the_flow_can_be_resumed(core: Recovery
     assert (await profile(core, sam.key)).preferred_name == "Sammy"
 
 
+async def test_cancel_in_a_check_in_promises_nothing_it_does_not_keep(
+    core: RecoveryBot,
+) -> None:
+    """A check-in starts afresh each time: /cancel doesn't say answers were kept, and
+    /continue has nothing to bring back."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.say("/checkin")
+    await sam.say("/cancel")
+    assert sam.templates == ["system/cancelled"]
+    assert "kept your answers" not in sam.text and "start it again" in sam.text
+    await sam.say("/continue")
+    assert "system/resume_offer" not in sam.templates
+
+
 async def test_help_in_the_middle_of_a_flow_returns_to_the_question(core: RecoveryBot) -> None:
     sam = Person(core)
     await sam.say("/start")

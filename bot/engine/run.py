@@ -242,8 +242,9 @@ class Run:
             return
         title_key = self.flows[frame.flow].title
         title = self.engine.renderer.render(title_key, await self.context())
+        kept = self.flows[frame.flow].resumable  # a check-in starts afresh: nothing to keep
         self.pause_all()
-        await self.say(T["cancelled"], {"flow_title": title})
+        await self.say(T["cancelled"], {"flow_title": title, "kept": kept})
 
     def pause_all(self) -> None:
         """Set every flow in progress aside (/continue brings the latest back)."""

@@ -205,7 +205,7 @@ async def show_progress(call: Call) -> ActionResult:
     deps = call.deps
     context, chart = await progress_snapshot(
         deps.session, deps.services.renderer(deps.locale), deps.person.id,
-        local_date(deps.now, _zone(call)),
+        local_date(deps.now, _zone(call)), deps.person.country,
     )
     prefs = await preferences(deps.session, deps.person.id)
     facts = {"has_checkins": chart is not None, "weekly": bool(prefs and prefs.weekly_summary)}

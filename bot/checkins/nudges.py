@@ -81,7 +81,7 @@ async def compose_weekly(
             return None
         renderer = services.renderer(person.locale)
         context, chart = await progress_snapshot(
-            session, renderer, person.id, local_date(now, person.timezone)
+            session, renderer, person.id, local_date(now, person.timezone), person.country
         )
         if chart is None:
             return None

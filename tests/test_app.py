@@ -157,6 +157,21 @@ async def test_stale_and_forged_buttons_change_nothing(core: RecoveryBot) -> Non
     assert (await profile(core, sam.key)).preferred_name == "Sam"
 
 
+async def test_an_old_button_after_cancel_says_so_with_nothing_dangling(
+    core: RecoveryBot,
+) -> None:
+    """After /cancel there is no question to show: no "Here's where we are now:" with
+    nothing after it."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.say("/settings")
+    old = sam.buttons["My name"]
+    await sam.say("/cancel")
+    await sam.press_data(old)
+    assert sam.templates == ["system/stale_button"]
+    assert "Here's where we are now" not in sam.text and "/help" in sam.text
+
+
 @pytest.mark.parametrize("media", ["sticker", "photo", "voice", "document"])
 async def test_media_gets_a_kind_reply_and_the_question_again(
     core: RecoveryBot, media: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -24,7 +25,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot import metrics
@@ -41,6 +49,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_PREFIX = "telegram:"
 SEND_ATTEMPTS = 4
+LIVE_KEYBOARDS_KEPT = 10_000  # chats whose last question's buttons are remembered
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
     "location", "venue", "contact", "poll", "dice", "game", "story",
@@ -158,6 +167,8 @@ class TelegramChannel:
     def __init__(self, core: RecoveryBot, application: Application) -> None:  # type: ignore[type-arg]
         self.core = core
         self.application = application
+        # Per private chat, the message whose buttons are still live (this process's sends).
+        self._live_keyboards: OrderedDict[int, int] = OrderedDict()
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handles any update (counted and timed in bot.metrics)."""
@@ -190,6 +201,9 @@ class TelegramChannel:
         replies = await self.core.handle(inbound)
         if query is not None:
             await self._settle_button(query.message, query.id)
+        elif inbound.text and chat is not None and chat.type == ChatType.PRIVATE:
+            # They typed instead of tapping: the conversation has moved on from those buttons.
+            await self._retire_keyboard(chat.id)
         await self.deliver(replies, inbound.user_key)
 
     async def _from_a_coach(self, user_key: str) -> bool:
@@ -230,7 +244,7 @@ class TelegramChannel:
             if chat_id is None:
                 log.warning("reply for a non-Telegram recipient dropped")
                 continue
-            await self.send(chat_id, reply)
+            await self.send(chat_id, reply, answer=reply.to in (None, default_key))
 
     async def send_to(self, user_key: str, reply: Outbound) -> bool:
         """Transport API: send to a person by user_key (nudges, relays)."""
@@ -239,30 +253,37 @@ class TelegramChannel:
             return False
         return await self.send(chat_id, reply)
 
-    async def send(self, chat_id: int, reply: Outbound) -> bool:
-        """Send one reply; False when the person blocked the bot (they are marked inactive)."""
+    async def send(self, chat_id: int, reply: Outbound, *, answer: bool = False) -> bool:
+        """Send one reply; False when the person blocked the bot (they are marked inactive).
+
+        An `answer` (a reply in the person's own conversation, not a nudge, relay or coach
+        alert) with buttons takes the buttons off the question before it."""
         try:
-            await self._send_with_retries(chat_id, reply)
+            message_id = await self._send_with_retries(chat_id, reply)
+            if answer and reply.buttons and message_id is not None and chat_id > 0:
+                await self._retire_keyboard(chat_id)
+                self._remember_keyboard(chat_id, message_id)
         except Forbidden:
             log.info("a person has blocked the bot; marking them inactive")
             await self.core.mark_unreachable(telegram_key(chat_id))
             return False
         return True
 
-    async def _send_with_retries(self, chat_id: int, reply: Outbound) -> None:
+    async def _send_with_retries(self, chat_id: int, reply: Outbound) -> int | None:
+        """Send, retrying 429s and network errors; the id of the message with the buttons."""
         bot = self.application.bot
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 if reply.attachment is not None:
                     await self._send_attachment(chat_id, reply)
-                    return
+                    return None
                 parts = split_text(reply.text)
                 for index, part in enumerate(parts):
                     last = index == len(parts) - 1
-                    await bot.send_message(
+                    sent = await bot.send_message(
                         chat_id, part, reply_markup=keyboard(reply.buttons) if last else None
                     )
-                return
+                return sent.message_id
             except RetryAfter as exc:
                 if attempt == SEND_ATTEMPTS:
                     raise
@@ -273,6 +294,25 @@ class TelegramChannel:
                 if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS:
                     raise
                 await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+        return None  # not reached: the last attempt returns or raises
+
+    def _remember_keyboard(self, chat_id: int, message_id: int) -> None:
+        self._live_keyboards[chat_id] = message_id
+        self._live_keyboards.move_to_end(chat_id)
+        while len(self._live_keyboards) > LIVE_KEYBOARDS_KEPT:
+            self._live_keyboards.popitem(last=False)
+
+    async def _retire_keyboard(self, chat_id: int) -> None:
+        """Take the buttons off the last question sent to this chat (best effort: an old
+        button pressed anyway is recognised as stale by the core)."""
+        message_id = self._live_keyboards.pop(chat_id, None)
+        if message_id is None:
+            return
+        try:
+            await self.application.bot.edit_message_reply_markup(chat_id, message_id,
+                                                                 reply_markup=None)
+        except TelegramError as exc:  # blocked, message gone...: the send after will tell
+            log.info("could not take old buttons off: %s", type(exc).__name__)
 
     async def _send_attachment(self, chat_id: int, reply: Outbound) -> None:
         attachment = reply.attachment

@@ -257,7 +257,11 @@ class Run:
         frame = self.conv.current
         seq_text, _, value = data.partition(":")
         if frame is None or seq_text != str(self.conv.seq):
-            await self.say(T["stale_button"])
+            # "Here's where we are now:" only when there is a question to show after it.
+            asking = frame is not None and (
+                frame.state == RESUME_STATE
+                or self.flows[frame.flow].state(frame.state).input is not None)
+            await self.say(T["stale_button"], {"has_question": asking})
             await self.reprompt()
             return
         choices = await self.current_choices()

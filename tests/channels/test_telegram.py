@@ -198,3 +198,20 @@ def test_plain_replies_are_joined_but_buttons_and_files_stay_apart() -> None:
                                         "For the coach"]
     assert merged[0].buttons == b.buttons
     assert merge_texts([Outbound("x" * 4000, "k"), Outbound("y" * 200, "k")])[1].text == "y" * 200
+
+
+async def test_typing_instead_of_tapping_leaves_only_the_current_question_with_buttons(
+    telegram: FakeTelegram,
+) -> None:
+    """Old keyboards are taken off once the conversation has moved on: after a journey
+    typed rather than tapped, only the latest question still has buttons."""
+    ivy = telegram.user(1101, first_name="Ivy")
+    for text in ("/start", "That's okay with me", "Ivy", "skip", "Not sure yet", "United Kingdom"):
+        await ivy.send(text)
+        await ivy.wait_reply()
+    world = telegram.world
+    live = [key for key, sent in world.latest.items()
+            if key[0] == 1101 and any(row for row in sent.buttons)]
+    assert len(live) == 1, live
+    [(_, newest)] = live
+    assert newest == max(m for c, m in world.latest if c == 1101)

@@ -11,7 +11,9 @@ each reply is one JSON object a line (text, buttons, template, flow, state).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,9 +26,17 @@ from bot.engine.messages import Button, Inbound, InboundKind, Outbound
 CONSOLE_PREFIX = "console:"
 
 
+DELETED = "privacy/deleted"  # the reply that says everything about the person was deleted
+
+
 def console_key(user: str) -> str:
     """The user_key of a console person."""
     return CONSOLE_PREFIX + user
+
+
+def exports_folder(user_key: str) -> str:
+    """The folder name of a person's exports: a digest, so the name says nothing about them."""
+    return hashlib.sha256(user_key.encode("utf-8")).hexdigest()[:16]
 
 
 class ConsoleChannel:
@@ -40,7 +50,9 @@ class ConsoleChannel:
         self.out = out
         self.jsonl = jsonl
         self.buttons: tuple[Button, ...] = ()
-        self.exports_dir = app.settings.data_dir / "exports"
+        # Each person's exports in a folder of their own (two people exporting on the same
+        # day no longer overwrite each other's file), removed when they /delete.
+        self.exports_dir = app.settings.data_dir / "exports" / exports_folder(self.user_key)
 
     def to_inbound(self, line: str) -> Inbound:
         """A typed line as the engine sees it: a button press when it names one."""
@@ -73,6 +85,9 @@ class ConsoleChannel:
         """One message from the person; prints and returns the replies."""
         replies = await self.app.handle(self.to_inbound(line))
         self.show(replies)
+        if any(reply.template == DELETED and reply.to in (None, self.user_key)
+               for reply in replies):
+            shutil.rmtree(self.exports_dir, ignore_errors=True)  # their files go with them
         return replies
 
     def show(self, replies: Iterable[Outbound]) -> None:
@@ -114,7 +129,7 @@ class ConsoleChannel:
     def _save_attachment(self, reply: Outbound) -> Path | None:
         if reply.attachment is None:
             return None
-        self.exports_dir.mkdir(parents=True, exist_ok=True)
+        self.exports_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self.exports_dir / reply.attachment.filename
         path.write_bytes(reply.attachment.content)
         path.chmod(0o600)

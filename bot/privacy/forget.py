@@ -19,6 +19,7 @@ from bot.handoff.models import CLOSED
 from bot.handoff.views import user_key_of
 from bot.privacy.models import DELETED_BY_REQUEST, PrivacyEvent
 from bot.privacy.records import delete_rows_about
+from bot.storage.db import forgotten
 from bot.storage.models import Person
 
 COACH_PERSON_LEFT = code_template("privacy/coach_person_left")
@@ -57,5 +58,6 @@ async def forget_person(
     """
     says = await _goodbyes(session, person, now)
     await delete_rows_about(session, person.id)
+    forgotten(session)  # SQLite: the log is checkpointed once this commits
     session.add(PrivacyEvent(subject=secrets.token_hex(16), event=event, on_day=_day_of(now)))
     return says

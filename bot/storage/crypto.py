@@ -47,7 +47,7 @@ def key_file_keys(data_dir: Path, database: Path | None = None) -> list[bytes]:
                 "ENCRYPTION_KEYS to the key in use). To start over with no data, move the "
                 "database away first."
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(Fernet.generate_key())

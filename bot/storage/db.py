@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ class Database:
         if self.is_sqlite:
             database = self.url.database
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(database))
             connect_args["timeout"] = 30
             # SQLite has one writer at a time; one pooled connection queues transactions in
             # the pool instead of having them spin on the file lock (about 2x faster here).
@@ -69,9 +70,17 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session in a transaction: committed on success, rolled back on error.
+
+        A transaction that deleted a person (`forgotten(session)`) is followed, on SQLite, by
+        a WAL checkpoint that truncates the log: with `secure_delete` on, nothing of the
+        deleted rows is left in the database file or beside it."""
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            if session.info.pop(FORGOTTEN, False) and self.is_sqlite:
+                async with self.engine.connect() as conn:
+                    await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def upgrade(self) -> None:
         """Apply every Alembic migration not yet applied (safe with several workers)."""
@@ -87,6 +96,26 @@ class Database:
         await self.engine.dispose()
 
 
+FORGOTTEN = "forgotten"  # session.info flag: this transaction deleted a person
+
+
+def forgotten(session: AsyncSession) -> None:
+    """Mark the session's transaction as one that deleted a person (see Database.session)."""
+    session.info[FORGOTTEN] = True
+
+
+def private_file(path: Path) -> None:
+    """Make `path`'s folder owner-only (0700) and the file, and SQLite's -wal and -shm files
+    beside it, owner-only (0600) once they exist: health details are nobody else's to read."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            each.chmod(0o600)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while one writer writes; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
@@ -94,4 +123,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free pages
     cursor.close()

@@ -34,6 +34,7 @@ from jinja2 import (
     Template,
     TemplateError,
     TemplateNotFound,
+    select_autoescape,
 )
 
 TEMPLATE_SUFFIX = ".j2"
@@ -114,7 +115,10 @@ class Renderer:
                  DictLoader(self._labels)]
             ),
             undefined=StrictUndefined,
-            autoescape=False,
+            # Chat messages are plain text; a page (`*.html.j2`: the exports) escapes every
+            # value, so nothing a person typed can become markup in it.
+            autoescape=select_autoescape(enabled_extensions=("html.j2",),
+                                         default_for_string=False, default=False),
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,

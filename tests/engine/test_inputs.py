@@ -118,3 +118,11 @@ async def test_a_name_with_hidden_characters_is_kept_plain(core: RecoveryBot) ->
 ])
 def test_countries_by_the_names_people_use(typed: str, code: str) -> None:
     assert parse_country(typed).value == code
+
+
+async def test_pages_escape_what_people_typed_even_without_a_filter(core: RecoveryBot) -> None:
+    """Autoescape is on for the HTML pages (exports), off for plain chat text."""
+    env = core.renderer("en").env
+    assert env.autoescape("plan/export.html.j2") and not env.autoescape("plan/summary.j2")
+    page = env.get_template("plan/export.html.j2")
+    assert page.environment.autoescape("plan/export.html.j2")

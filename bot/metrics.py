@@ -31,6 +31,10 @@ updates_redelivered = Counter(
     "recovery_bot_updates_redelivered", "Updates Telegram delivered again after they were "
     "handled (recognised by update_id, not handled twice)", registry=registry,
 )
+updates_dropped = Counter(
+    "recovery_bot_updates_dropped", "Updates from one person set aside because their own "
+    "queue was full (a flood); the latest of a burst and any crisis are kept", registry=registry,
+)
 handler_seconds = Histogram(
     "recovery_bot_handler_seconds", "Time to handle one update, replies sent included",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0), registry=registry,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -43,12 +43,14 @@ from bot.config import Settings
 from bot.engine.messages import Button, Inbound, InboundKind, Outbound
 from bot.errors import where_it_failed
 from bot.handoff.coaches import coach_for
+from bot.safety import crisis_screen
 from bot.storage.people import find_person
 
 log = logging.getLogger(__name__)
 
 TELEGRAM_PREFIX = "telegram:"
 SEND_ATTEMPTS = 4
+PER_PERSON_QUEUE = 5  # a person's updates waiting while one of theirs is in hand
 LIVE_KEYBOARDS_KEPT = 10_000  # chats whose last question's buttons are remembered
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "animation", "document",
@@ -169,9 +171,48 @@ class TelegramChannel:
         self.application = application
         # Per private chat, the message whose buttons are still live (this process's sends).
         self._live_keyboards: OrderedDict[int, int] = OrderedDict()
+        # Per person with an update in hand, their updates waiting their turn.
+        self._waiting: dict[int, deque[Update]] = {}
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Handles any update (counted and timed in bot.metrics)."""
+        """Handles any update, fairly: one person's updates are handled one at a time, and
+        while one is in hand the next wait in a short queue of their own (at most
+        PER_PERSON_QUEUE) without holding one of the application's concurrent slots. So a
+        person sending hundreds of messages at once never delays anyone else's reply; when
+        their queue is full the oldest waiting message that tells of no crisis gives way
+        (counted in bot.metrics), and the latest message of a burst is always handled."""
+        user = update.effective_user
+        if user is None or self.core.settings.webhook_url:
+            # Webhook mode answers each post only once its update is handled, so that an
+            # update in hand when a process dies is delivered again: nothing may wait unseen.
+            await self._handle_counted(update)
+            return
+        waiting = self._waiting.get(user.id)
+        if waiting is not None:
+            if len(waiting) >= PER_PERSON_QUEUE:
+                waiting.remove(self._gives_way(waiting))
+                metrics.updates_dropped.inc()
+            waiting.append(update)
+            return
+        waiting = self._waiting[user.id] = deque()
+        try:
+            await self._handle_counted(update)
+            while waiting:
+                await self._handle_counted(waiting.popleft())
+        finally:
+            del self._waiting[user.id]
+
+    def _gives_way(self, waiting: deque[Update]) -> Update:
+        """The waiting update to drop from a full queue: the oldest that tells of no crisis."""
+        for update in waiting:
+            message = update.effective_message
+            text = message.text if message is not None and update.callback_query is None else None
+            if not text or crisis_screen(text, self.core.settings.locale) is None:
+                return update
+        return waiting[0]
+
+    async def _handle_counted(self, update: Update) -> None:
+        """Handles one update (counted and timed in bot.metrics)."""
         outcome = "error"
         try:
             with metrics.handler_seconds.time():

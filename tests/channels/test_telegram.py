@@ -215,3 +215,31 @@ async def test_typing_instead_of_tapping_leaves_only_the_current_question_with_b
     assert len(live) == 1, live
     [(_, newest)] = live
     assert newest == max(m for c, m in world.latest if c == 1101)
+
+
+async def test_a_flood_from_one_person_is_handled_fairly_and_keeps_what_matters(
+    telegram: FakeTelegram,
+) -> None:
+    """60 messages at once from one person: only a few are handled (their own queue), a
+    crisis told in the middle is still answered with the crisis response, the last message
+    of the burst is answered, and someone else writing meanwhile is answered too."""
+    from bot.channels.telegram import PER_PERSON_QUEUE
+
+    flo = telegram.user(1201, first_name="Flo")
+    await flo.send("/start")
+    await flo.wait_reply()
+    flo.mark_seen()
+    other = telegram.user(1202, first_name="Oli")
+    burst = [f"spam {n}" for n in range(30)] + ["i want to die"] + [f"spam {n}" for n in range(30)]
+    for text in burst[:-1]:
+        await flo.send(text)
+    await other.send("/start")
+    await flo.send("/help")  # the last of the burst
+    [hello] = await other.wait_reply(timeout=10)
+    assert hello.buttons
+    async with asyncio.timeout(20):
+        while not any("What I can do" in m.text or "/plan" in m.text for m in flo.messages[-3:]):
+            await asyncio.sleep(0.05)
+    texts = [m.text for m in flo.messages]
+    assert any("Samaritans" in t or "988" in t or "emergency" in t for t in texts), texts
+    assert len(texts) <= 3 * (PER_PERSON_QUEUE + 2)  # not 60 answers

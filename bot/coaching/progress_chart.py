@@ -22,11 +22,10 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from PIL import Image
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bot.coaching.progress import CRAVING_MAX, CRAVING_MIN, MOOD_MAX, MOOD_MIN, DayRecord
 
@@ -78,6 +77,11 @@ def render_progress_chart(
     mood = [_value(by_day[d].mood if d in by_day else None) for d in dates]
     craving = [_value(by_day[d].craving if d in by_day else None) for d in dates]
     to_plan = [n for n, d in enumerate(dates) if d in by_day and by_day[d].went_to_plan is True]
+
+    # matplotlib (about 0.3 s to import) is loaded on the first chart, not at start-up.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
@@ -150,6 +154,8 @@ def _encode_png(canvas: FigureCanvasAgg) -> bytes:
     A chart has few distinct colours, so a palette PNG looks the same as full colour at under
     half the bytes (~30 KB rather than ~70 KB), which matters on slow mobile connections.
     """
+    from PIL import Image
+
     canvas.draw()
     width, height = canvas.get_width_height()
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)

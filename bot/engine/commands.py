@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bot import yamlio
 
 COMMANDS_GLOB = "_commands*.yaml"
 BUILTINS = ("start", "cancel", "continue")
@@ -53,7 +53,7 @@ def load_commands(directory: Path) -> tuple[list[CommandSpec], list[str]]:
     problems: list[str] = []
     specs: dict[str, CommandSpec] = {}
     for path in sorted(directory.glob(COMMANDS_GLOB)):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, body in (raw.get("commands") or {}).items():
             body = body or {}
             spec = CommandSpec(
@@ -82,7 +82,7 @@ def load_before_consent(directory: Path, known: set[str]) -> tuple[frozenset[str
     names: set[str] = set()
     problems: list[str] = []
     for path in sorted(directory.glob(COMMANDS_GLOB)):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
         for name in raw.get("before_consent") or []:
             if str(name) not in known:
                 problems.append(f"{path.name}: before_consent names unknown command /{name}.")

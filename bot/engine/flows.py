@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from bot import yamlio
 from bot.engine.listening import Behaviour, parse_table
 
 END = "end"
@@ -219,7 +220,7 @@ def _parse_next(raw: Any, where: str, problems: list[str]) -> tuple[Branch, ...]
 def parse_flow(path: Path, problems: list[str]) -> Flow | None:
     """Parse one flow file; append shape problems to `problems`."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         problems.append(f"{path.name}: not valid YAML ({exc}).")
         return None

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
+from bot import yamlio
 from bot.engine.flows import InputSpec
 from bot.engine.render import code_template
 from bot.paths import RESOURCES_DIR
@@ -64,7 +64,7 @@ def normalise(text: str) -> str:
 @functools.lru_cache(maxsize=4)
 def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
     """The locale's input words from resources/input/<locale>.yaml."""
-    data = yaml.safe_load((root / "input" / f"{locale}.yaml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load((root / "input" / f"{locale}.yaml").read_text(encoding="utf-8"))
     choice_words = {
         str(name): {str(value): tuple(normalise(str(w)) for w in words)
                     for value, words in table.items()}
@@ -86,7 +86,7 @@ def by_words(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _timezone_data(root: Path = RESOURCES_DIR) -> dict[str, Any]:
-    return yaml.safe_load((root / "input" / "timezones.yaml").read_text(encoding="utf-8"))
+    return yamlio.safe_load((root / "input" / "timezones.yaml").read_text(encoding="utf-8"))
 
 
 def timezone_choices(country: str | None) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot import yamlio
 
 LISTENING_FILE = "_listening.yaml"
 FLOW_PREFIX = "flow:"
@@ -142,7 +142,7 @@ def load_listening(flows_dir: Path) -> tuple[Listening, list[str]]:
     problems: list[str] = []
     if not path.is_file():
         return Listening(), problems
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
     kinds = tuple(str(k) for k in raw.get("kinds") or ())
     if not kinds:
         problems.append(f"{LISTENING_FILE}: list the `kinds` the understanding step gives.")

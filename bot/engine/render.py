@@ -18,17 +18,18 @@ validator can tell used templates from forgotten ones.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 from jinja2 import (
     ChoiceLoader,
     DictLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     Template,
@@ -36,6 +37,8 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
+
+from bot import yamlio
 
 TEMPLATE_SUFFIX = ".j2"
 LABELS_FILE = "_labels.yaml"
@@ -68,11 +71,19 @@ def country_name(code: str | None) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
+@functools.lru_cache(maxsize=1)
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    try:
+        return FileSystemBytecodeCache()
+    except OSError:  # no usable temporary folder: compile at start, as before
+        return None
+
+
 def _load_labels(root: Path) -> dict[str, str]:
     labels: dict[str, str] = {}
     for path in sorted(root.rglob(LABELS_FILE)):
         folder = path.parent.relative_to(root).as_posix()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, text in data.items():
             labels[f"{folder}/{name}" if folder != "." else str(name)] = str(text)
     return labels
@@ -122,6 +133,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Compiled templates are kept between starts (in a per-user temporary folder,
+            # keyed by each template's source): start-up no longer compiles ~550 templates.
+            bytecode_cache=_bytecode_cache(),
         )
         self.env.filters["country_name"] = country_name
         self.env.filters["upfirst"] = upfirst

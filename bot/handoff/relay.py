@@ -18,8 +18,7 @@ import functools
 import logging
 import re
 
-import yaml
-
+from bot import yamlio
 from bot.engine.actions import Say
 from bot.engine.inputs import normalise
 from bot.engine.messages import Inbound, InboundKind
@@ -53,7 +52,7 @@ C = {name: code_template(f"coach/{name}") for name in (
 
 @functools.lru_cache(maxsize=4)
 def _phrase_pattern(locale: str) -> re.Pattern[str] | None:
-    data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8")) or {}
+    data = yamlio.safe_load(PHRASES_FILE.read_text(encoding="utf-8")) or {}
     phrases = [normalise(str(p)) for p in data.get(locale) or []]
     if not phrases:
         return None

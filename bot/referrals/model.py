@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from bot import yamlio
 from bot.errors import ConfigurationError
 
 CATEGORIES = (
@@ -117,7 +118,7 @@ class CountryDirectory:
 def read_yaml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yamlio.safe_load(handle)
     except (OSError, yaml.YAMLError) as exc:
         return None, [f"{path.name}: cannot read: {exc}"]
     if not isinstance(data, dict):

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from bot import yamlio
+
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 _RULE_ID = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 # Every rule's alternation is wrapped in word boundaries that also work next to non-word text.
@@ -123,7 +125,7 @@ class Compiler:
 def read_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
     """Reads a YAML mapping; returns it with a list of errors (empty mapping if unreadable)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         return {}, [f"{path.name}: cannot be read ({exc.strerror}); is the file in {path.parent}?"]
     except yaml.YAMLError as exc:

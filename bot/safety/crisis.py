@@ -26,10 +26,9 @@ import logging
 import re
 from datetime import timedelta
 
-import yaml
 from sqlalchemy import select
 
-from bot import metrics
+from bot import metrics, yamlio
 from bot.engine.actions import ActionResult
 from bot.engine.messages import Inbound
 from bot.engine.runtime import Interrupt
@@ -125,7 +124,7 @@ def _passed_on(locale: str) -> re.Pattern[str] | None:
     path = safety_dir(locale) / SOMEONE_ELSE_FILE
     if not path.is_file():
         return None
-    patterns = yaml.safe_load(path.read_text(encoding="utf-8")).get("patterns") or []
+    patterns = yamlio.safe_load(path.read_text(encoding="utf-8")).get("patterns") or []
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 

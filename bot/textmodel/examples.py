@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot import yamlio
 
 
 def read_examples(folder: Path) -> list[dict[str, Any]]:
     """Every labelled message in `folder`'s YAML files, in a fixed order."""
     rows: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yaml")):
-        rows.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["messages"])
+        rows.extend(yamlio.safe_load(path.read_text(encoding="utf-8"))["messages"])
     return rows

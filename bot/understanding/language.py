@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot import yamlio
 from bot.paths import understanding_dir
 
 LANGUAGE_FILE = "language.yaml"
@@ -119,7 +120,7 @@ def compile_language(data: dict[str, Any]) -> Language:
 def language(locale: str = "en", root: Path | None = None) -> Language:
     """The compiled language data of `locale` (read once)."""
     folder = root or understanding_dir(locale)
-    data = yaml.safe_load((folder / LANGUAGE_FILE).read_text(encoding="utf-8")) or {}
+    data = yamlio.safe_load((folder / LANGUAGE_FILE).read_text(encoding="utf-8")) or {}
     return compile_language(data)
 
 
@@ -129,7 +130,7 @@ def language_problems(locale: str = "en") -> list[str]:
     if not path.is_file():
         return [f"locale '{locale}': no {path.relative_to(path.parents[3])}"]
     try:
-        compile_language(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        compile_language(yamlio.safe_load(path.read_text(encoding="utf-8")) or {})
     except (ValueError, yaml.YAMLError, AttributeError, TypeError) as exc:
         return [f"{path.name} ({locale}): {exc}"]
     return []

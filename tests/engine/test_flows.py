@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.composition import compose
-from bot.engine.flows import load_flows, validate_flow
+from bot.engine.flows import load_flows
 from bot.engine.graph import mermaid
 from bot.engine.loader import check_engine
+from bot.engine.validate import validate_flow
 from bot.paths import FLOWS_DIR
 
 

@@ -8,7 +8,9 @@ with the reason when no server answers, unless REQUIRE_POSTGRES=1 (CI), where th
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -78,12 +80,30 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated once per test process; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.upgrade()
+        await db.dispose()  # checkpoints the log into the file: one file to copy
+
+    # Asked for from inside a test's running event loop: migrate on a loop of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, migrate()).result()
+    return path
+
+
 @pytest.fixture
-async def database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
+async def database(backend: str, tmp_path: Path,
+                   request: pytest.FixtureRequest) -> AsyncIterator[Database]:
     """A migrated, empty database on the chosen backend."""
     if backend == "sqlite":
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
-        await db.upgrade()
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), copy)
+        db = Database(f"sqlite+aiosqlite:///{copy}")
         yield db
         await db.dispose()
         return

@@ -194,6 +194,9 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.db import Database
 
     async def main() -> int:
+        from bot.config import configure_encryption
+
+        configure_encryption(settings)  # a migration may encrypt values already stored
         db = Database(settings.resolved_database_url(), schema=settings.database_schema)
         await db.upgrade()
         await db.dispose()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
-from bot.storage.types import EncryptedText
+from bot.storage.types import EncryptedJSON, EncryptedText
 
 # How a day went against the plan (values of `Checkin.went_to_plan`).
 TO_PLAN = "yes"
@@ -29,9 +29,10 @@ class Checkin(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     local_date: Mapped[date] = mapped_column(Date)
-    mood: Mapped[int | None] = mapped_column(SmallInteger)  # 1 (really hard) .. 5 (good)
-    craving: Mapped[int | None] = mapped_column(SmallInteger)  # 0 .. 10
-    went_to_plan: Mapped[str | None] = mapped_column(String(10))  # yes | partly | no
+    # The answers are health details: encrypted at rest like the note.
+    mood: Mapped[int | None] = mapped_column(EncryptedJSON)  # 1 (really hard) .. 5 (good)
+    craving: Mapped[int | None] = mapped_column(EncryptedJSON)  # 0 .. 10
+    went_to_plan: Mapped[str | None] = mapped_column(EncryptedText)  # yes | partly | no
     note: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -74,7 +74,7 @@ class Handoff(Base):
         ForeignKey("people.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(12))
-    reason: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(EncryptedText)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     share_name: Mapped[bool] = mapped_column(Boolean, default=False)
     share_plan: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -92,7 +92,7 @@ class Handoff(Base):
     closed_by: Mapped[str | None] = mapped_column(String(10))  # person | coach
     note: Mapped[str | None] = mapped_column(EncryptedText)
     note_pending: Mapped[bool] = mapped_column(Boolean, default=False)
-    rating: Mapped[str | None] = mapped_column(String(12))
+    rating: Mapped[str | None] = mapped_column(EncryptedText)
 
     @property
     def number(self) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
+from bot.storage.types import EncryptedText
 
 
 class SafetyEvent(Base):
@@ -22,7 +23,7 @@ class SafetyEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(20))
-    rule: Mapped[str] = mapped_column(String(64))  # a rule id from resources/safety, not text
+    rule: Mapped[str] = mapped_column(EncryptedText)  # a rule id: it nearly repeats the words
     about_other: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 

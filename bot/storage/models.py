@@ -37,7 +37,7 @@ class Person(Base):
     onboarded_at: Mapped[datetime | None]
     preferred_name: Mapped[str | None] = mapped_column(EncryptedText)
     reason: Mapped[str | None] = mapped_column(EncryptedText)
-    pathway: Mapped[str | None] = mapped_column(String(20))
+    pathway: Mapped[str | None] = mapped_column(EncryptedText)  # a health detail: encrypted
     country: Mapped[str | None] = mapped_column(String(2))
     timezone: Mapped[str | None] = mapped_column(String(64))
     checkin_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.composition import compose
+from bot.handoff.models import Handoff
 from bot.safety.clinical import screen_for_clinical
 from bot.safety.crisis import screen_for_crisis
 from bot.scheduling.models import DONE, SCHEDULED
@@ -149,9 +150,10 @@ async def test_the_coach_button_opens_an_urgent_handoff(core: RecoveryBot) -> No
     assert "on duty now" in sam.text  # no coaching hours set: coaches are on duty
     assert "#1" in sam.text and "Anything else is yours to tell them" in sam.text
     async with core.db.session() as session:
-        row = (await session.execute(
-            text("SELECT urgent, reason, status FROM handoffs"))).one()
-    assert bool(row.urgent) and row.reason == "crisis" and row.status == "waiting"
+        row = (await session.execute(select(Handoff))).scalar_one()
+        stored_reason = (await session.execute(text("SELECT reason FROM handoffs"))).scalar()
+    assert row.urgent and row.reason == "crisis" and row.status == "waiting"
+    assert stored_reason != "crisis"  # a health detail: encrypted at rest
 
 
 async def test_outside_coaching_hours_the_wait_is_told_honestly(

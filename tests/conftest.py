@@ -15,12 +15,13 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import RecoveryBot
 from bot.clock import FixedClock
-from bot.config import Settings
+from bot.config import Settings, configure_encryption
 from bot.storage.db import Database
 
 PG_URL = os.environ.get(
@@ -135,8 +136,19 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def core(settings: Settings, database: Database, clock: FixedClock) -> RecoveryBot:
-    """The bot's core on the test database."""
-    return await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+    """The bot's core on the test database. The engines (compiled flows and templates, which
+    no step changes) and the registry are built and checked once per test process; every test
+    gets a new core around them, with its own settings, keys, database and clock."""
+    if not _BUILT:
+        built = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+        _BUILT.append((built.engines, built.registry))
+        return built
+    configure_encryption(settings)
+    engines, registry = _BUILT[0]
+    return RecoveryBot(settings, engines, database, clock, registry)
+
+
+_BUILT: list[tuple[Any, Any]] = []
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ async def test_onboarding_with_buttons_and_text(telegram: FakeTelegram, core: Re
 
 
 async def test_scale_buttons_sit_side_by_side() -> None:
-    from bot.channels.telegram import keyboard
+    from bot.channels.telegram_format import keyboard
     from bot.engine.messages import Button
 
     markup = keyboard([Button(str(n), f"1:{n}") for n in range(11)] + [Button("Skip", "1:s")])
@@ -136,7 +136,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_inactive(
 
 
 async def test_a_long_reply_is_split_to_fit(telegram: FakeTelegram) -> None:
-    from bot.channels.telegram import split_text
+    from bot.channels.telegram_format import split_text
 
     text = ("word " * 200 + "\n") * 6
     parts = split_text(text)
@@ -147,7 +147,7 @@ async def test_a_long_reply_is_split_to_fit(telegram: FakeTelegram) -> None:
 def test_a_long_relayed_message_is_never_cut_mid_word() -> None:
     """One 5,000-character paragraph with no line breaks (a relayed message): cut at a space;
     a run with no space at all is cut, but never inside an HTML entity."""
-    from bot.channels.telegram import split_text
+    from bot.channels.telegram_format import split_text
 
     words = [f"w{i:04d}" for i in range(900)]
     text = " ".join(words)
@@ -186,7 +186,7 @@ async def test_logs_never_contain_what_a_person_wrote(
 
 
 def test_plain_replies_are_joined_but_buttons_and_files_stay_apart() -> None:
-    from bot.channels.telegram import merge_texts
+    from bot.channels.telegram_format import merge_texts
     from bot.engine.messages import Attachment, Button, Outbound
 
     a = Outbound("Thanks.", "x/a")

@@ -51,6 +51,8 @@ class Vocabulary:
     name_openings: frozenset[str] = frozenset()
     # vocabulary name -> option value -> words and emoji meaning it ("mood" -> "2" -> "rough")
     choice_words: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    country_names: Mapping[str, str] = field(default_factory=dict)  # "russia" -> "RU"
+    named_times: Mapping[str, str] = field(default_factory=dict)  # "noon" -> "12:00"
 
 
 def normalise(text: str) -> str:
@@ -70,8 +72,11 @@ def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
                     for value, words in table.items()}
         for name, table in (data.pop("choice_words", None) or {}).items()
     }
+    countries = {normalise(str(k)): str(v).upper()
+                 for k, v in (data.pop("country_names", None) or {}).items()}
+    times = {normalise(str(k)): str(v) for k, v in (data.pop("named_times", None) or {}).items()}
     return Vocabulary(**{str(k): frozenset(normalise(str(w)) for w in v) for k, v in data.items()},
-                      choice_words=choice_words)
+                      choice_words=choice_words, country_names=countries, named_times=times)
 
 
 def by_words(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
@@ -156,30 +161,15 @@ def parse_timezone(text: str) -> Parsed:
     return Parsed(True, zone) if zone else Parsed(False, error=INVALID["timezone"])
 
 
-_COUNTRY_ALIASES = {
-    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "usa": "US", "us": "US", "america": "US",
-    "united states": "US", "the us": "US", "the uk": "GB", "oz": "AU",
-    # Everyday names that ISO 3166's names and pycountry's lookup miss.
-    "russia": "RU", "turkey": "TR", "macedonia": "MK", "ivory coast": "CI",
-    "cote d ivoire": "CI", "cote divoire": "CI", "côte divoire": "CI", "cape verde": "CV",
-    "swaziland": "SZ", "burma": "MM",
-    "holland": "NL", "vatican": "VA", "palestine": "PS", "micronesia": "FM", "brunei": "BN",
-    "drc": "CD", "democratic republic of the congo": "CD", "dr congo": "CD",
-    "east timor": "TL",
-    "uae": "AE", "emirates": "AE", "saudi": "SA", "republic of ireland": "IE", "eire": "IE",
-    "st lucia": "LC", "st kitts": "KN", "st vincent": "VC", "trinidad": "TT", "macau": "MO",
-    "aotearoa": "NZ", "phillipines": "PH", "the philippines": "PH", "south korea": "KR",
-}
-
-
-def parse_country(text: str) -> Parsed:
-    """A country name or ISO code, returned as the two-letter code."""
+def parse_country(text: str, words: Vocabulary | None = None) -> Parsed:
+    """A country name or ISO code, returned as the two-letter code: the locale's everyday
+    names first (`country_names` in resources/input/<locale>.yaml), then ISO 3166's."""
+    names = (words or vocabulary()).country_names
     key = normalise(text)
     spaced = key.replace("'", " ").replace("-", " ")
     for candidate in dict.fromkeys((key, spaced, spaced.removeprefix("the "))):
-        if candidate in _COUNTRY_ALIASES:
-            return Parsed(True, _COUNTRY_ALIASES[candidate])
+        if candidate in names:
+            return Parsed(True, names[candidate])
         try:
             return Parsed(True, pycountry.countries.lookup(candidate).alpha_2)
         except LookupError:
@@ -190,14 +180,16 @@ def parse_country(text: str) -> Parsed:
 _TIME = re.compile(
     r"^(?:at\s+)?(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?$"
 )
-_NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 
-def parse_time(text: str) -> Parsed:
-    """A time of day: '8', '8am', '8:30 pm', '20:30', '7.15', 'noon'."""
+def parse_time(text: str, words: Vocabulary | None = None) -> Parsed:
+    """A time of day: '8', '8am', '8:30 pm', '20:30', '7.15', or one of the locale's named
+    times ('noon': `named_times` in resources/input/<locale>.yaml)."""
     key = normalise(text)
-    if key in _NAMED_TIMES:
-        return Parsed(True, _NAMED_TIMES[key])
+    named = (words or vocabulary()).named_times
+    if key in named:
+        said_hour, _, said_minute = named[key].partition(":")
+        return Parsed(True, time(int(said_hour), int(said_minute or 0)))
     match = _TIME.match(key)
     if not match:
         return Parsed(False, error=INVALID["time"])
@@ -272,9 +264,9 @@ def parse_answer(spec: InputSpec, text: str, labels: dict[str, str],
     if spec.type in ("scale", "number"):
         return parse_integer(spec, text, spec.type)
     if spec.type == "time":
-        return parse_time(text)
+        return parse_time(text, words)
     if spec.type == "timezone":
         return parse_timezone(text)
     if spec.type == "country":
-        return parse_country(text)
+        return parse_country(text, words)
     raise ValueError(f"unknown input type {spec.type}")

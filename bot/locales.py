@@ -8,6 +8,7 @@ locale without safety data would let a crisis pass unscreened, so start-up refus
 
 from __future__ import annotations
 
+from bot import yamlio
 from bot.paths import RESOURCES_DIR, TEMPLATES_DIR, safety_dir
 
 SAFETY_FILES = ("crisis_lexicon.yaml", "concern_cues.yaml", "clinical_lexicon.yaml",
@@ -19,6 +20,10 @@ def available_locales() -> list[str]:
     return sorted(path.name for path in TEMPLATES_DIR.iterdir() if path.is_dir())
 
 
+#: What every locale's input words must give (resources/input/<locale>.yaml).
+INPUT_SECTIONS = ("skip", "back", "none", "yes", "no", "country_names", "named_times", "dates")
+
+
 def check_locales(locales: list[str]) -> list[str]:
     """Every problem that stops the bot serving `locales` (empty: all can be served)."""
     problems: list[str] = []
@@ -26,8 +31,15 @@ def check_locales(locales: list[str]) -> list[str]:
         if not (TEMPLATES_DIR / locale).is_dir():
             problems.append(f"locale '{locale}': no templates in resources/templates/{locale}/ "
                             f"(served: {', '.join(available_locales())})")
-        if not (RESOURCES_DIR / "input" / f"{locale}.yaml").is_file():
+        words = RESOURCES_DIR / "input" / f"{locale}.yaml"
+        if not words.is_file():
             problems.append(f"locale '{locale}': no input words in resources/input/{locale}.yaml")
+        else:
+            data = yamlio.safe_load(words.read_text(encoding="utf-8")) or {}
+            absent = [key for key in INPUT_SECTIONS if key not in data]
+            if absent:
+                problems.append(f"locale '{locale}': resources/input/{locale}.yaml lacks "
+                                f"{', '.join(absent)} (see en.yaml)")
         missing = [name for name in SAFETY_FILES if not (safety_dir(locale) / name).is_file()]
         if missing:
             problems.append(

@@ -167,7 +167,7 @@ async def keep_step(call: Call) -> ActionResult:
         when = When()
     else:
         today = local_date(call.deps.now, local_zone(call))
-        when = read_when(value, today)
+        when = read_when(value, today, call.deps.locale)
     if when is None:
         return ActionResult(say=[Say(INVALID_WHEN, {"typed": value})], goto="step_when")
     step = PlanStep(str(call.answers.get("step_text") or ""), when.weekdays, when.on_date)

@@ -75,6 +75,7 @@ def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
     countries = {normalise(str(k)): str(v).upper()
                  for k, v in (data.pop("country_names", None) or {}).items()}
     times = {normalise(str(k)): str(v) for k, v in (data.pop("named_times", None) or {}).items()}
+    data.pop("dates", None)  # read by bot.coaching.when
     return Vocabulary(**{str(k): frozenset(normalise(str(w)) for w in v) for k, v in data.items()},
                       choice_words=choice_words, country_names=countries, named_times=times)
 

@@ -48,13 +48,19 @@ async def test_onboarding_collects_what_the_person_chose_to_share(core: Recovery
     assert row.consented_at is not None and row.onboarded_at is not None
 
 
-async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -> None:
+async def at_the_country_question(core: RecoveryBot) -> Person:
+    """Someone who agreed, skipped their name and reason, and is not sure of their pathway."""
     sam = Person(core)
     await sam.say("/start")
     await sam.press("That's okay with me")
     await sam.say("skip")
     await sam.press("Skip")
     await sam.press("Not sure yet")
+    return sam
+
+
+async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -> None:
+    sam = await at_the_country_question(core)
     await sam.say("usa")
     assert sam.templates == ["onboarding/ask_timezone"]
     assert "Pacific (Los Angeles)" in sam.buttons
@@ -70,12 +76,7 @@ async def test_country_with_several_zones_asks_for_the_zone(core: RecoveryBot) -
 async def test_a_country_whose_zones_keep_one_time_asks_no_zone(core: RecoveryBot) -> None:
     """Germany has two zones in the database (Berlin, Büsingen) that tell the same time: no
     "Tap one" with nothing to tap but Skip."""
-    sam = Person(core)
-    await sam.say("/start")
-    await sam.press("That's okay with me")
-    await sam.say("skip")
-    await sam.press("Skip")
-    await sam.press("Not sure yet")
+    sam = await at_the_country_question(core)
     await sam.say("Germany")
     assert sam.templates == ["onboarding/ask_checkin"]
     assert (await profile(core, sam.key)).timezone == "Europe/Berlin"
@@ -84,12 +85,7 @@ async def test_a_country_whose_zones_keep_one_time_asks_no_zone(core: RecoveryBo
 async def test_without_a_country_or_zone_the_check_in_is_not_dropped_without_a_word(
     core: RecoveryBot,
 ) -> None:
-    sam = Person(core)
-    await sam.say("/start")
-    await sam.press("That's okay with me")
-    await sam.say("skip")
-    await sam.press("Skip")
-    await sam.press("Not sure yet")
+    sam = await at_the_country_question(core)
     await sam.press("Skip")
     assert sam.templates == ["onboarding/ask_timezone"]
     assert "Tap one" not in sam.text and list(sam.buttons) == ["Skip"]

@@ -110,11 +110,10 @@ def concern_reason(text: str, locale: str) -> str | None:
 
 
 def weak_signal(text: str, locale: str) -> bool:
-    """Whether a cue, a risky feeling or crisis words said with a laugh are in `text` (the
-    signals the learned screen's gate vouches for; training chooses the gate from these)."""
-    signal = crisis_screen(text, locale)
-    if signal is not None:
-        return signal.joking
+    """Whether a cue or a risky feeling, and no rule, speaks in `text` (the signals the learned
+    screen's gate vouches for; training chooses the gate from these)."""
+    if crisis_screen(text, locale) is not None:
+        return False  # a rule answers, plainly or as a joke's question: the gate plays no part
     return (concern_screen(text, locale=locale) is not None
             or (clinical_screen(text, locale) is None and risk_facet(text, locale) is not None))
 

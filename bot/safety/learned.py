@@ -9,10 +9,10 @@ the threshold chosen by cross-validation in training (stored in the model file),
 the direct question ("are you, or is someone with you, in danger right now?"). It never starts
 the full response on its own: a question is cheap, a wrong alarm is not.
 
-The same score also vouches for the weaker signals. A concern cue, one of the riskiest
-feelings, or crisis words said with a laugh bring the question only when the model does not
-rule a crisis out: below the `gate` (also chosen in training and stored in the file), "I give
-up on this diet" or "this exam is going to kill me lol" is left alone.
+The same score also vouches for the weaker signals. A concern cue or one of the riskiest
+feelings brings the question only when the model does not rule a crisis out: below the `gate`
+(also chosen in training and stored in the file), "I felt like giving up today but I didn't"
+is left alone. Crisis words said with a laugh are never gated ("kms lol" may be a mask).
 
 Inference is numpy alone (`bot.textmodel`); scikit-learn is needed only to train.
 """
@@ -43,6 +43,7 @@ def crisis_model(locale: str = "en") -> LinearTextModel | None:
     return load_model(path) if path.is_file() else None
 
 
+@functools.lru_cache(maxsize=64)  # the learned screen and its gate ask of one message
 def crisis_chance(text: str, locale: str = "en") -> float:
     """The model's probability that `text` tells of a crisis (0.0 without a model)."""
     model = crisis_model(locale)
@@ -51,11 +52,11 @@ def crisis_chance(text: str, locale: str = "en") -> float:
 
 def rules_out(text: str, locale: str = "en") -> bool:
     """Whether the model is sure enough there is no crisis that a weak signal (a cue, a risky
-    feeling, a joke) should not bring the question; never without a model or a gate."""
+    feeling) should not bring the question; never without a model or a gate."""
     model = crisis_model(locale)
     if model is None or model.meta.get("gate") is None:
         return False
-    return model.predict(text)[CRISIS] < float(model.meta["gate"])
+    return crisis_chance(text, locale) < float(model.meta["gate"])
 
 
 def learned_concern(text: str, locale: str = "en") -> bool:
@@ -63,4 +64,4 @@ def learned_concern(text: str, locale: str = "en") -> bool:
     model = crisis_model(locale)
     if model is None:
         return False
-    return model.predict(text)[CRISIS] >= float(model.meta["threshold"])
+    return crisis_chance(text, locale) >= float(model.meta["threshold"])

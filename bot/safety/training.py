@@ -11,8 +11,8 @@ MAX_NEGATIVES_ASKED of the hard negatives and MAX_ROUTINE_ASKED of the everyday 
 would be asked the question, which is the highest recall at that cost. The blind sets in
 tests/ are never read here.
 
-The gate (below which the model rules a crisis out, so that a concern cue, a risky feeling or
-crisis words said with a laugh bring no question) is chosen on the same out-of-fold scores:
+The gate (below which the model rules a crisis out, so that a concern cue or a risky feeling
+with no rule beside it brings no question) is chosen on the same out-of-fold scores:
 the highest that still lets the weak signals meet all but MAX_WEAK_LOST of the training
 crises that only they catch.
 """

@@ -94,6 +94,9 @@ class State:
     listen: Mapping[str, Behaviour] = field(default_factory=dict)
     easier: str | None = None  # an easier way to ask (examples), after a non-answer
     context: str | None = None  # what the question is about (templates and understanding)
+    # Words typed where buttons were offered are listened to (a painful feeling, annoyance,
+    # a lapse) as in coaching flows, not only answered with "tap a button".
+    off_script: bool = False
 
     def templates(self) -> list[str]:
         """Every template key this state renders."""
@@ -238,7 +241,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             continue
         unknown = set(body) - {
             "say", "prompt", "input", "save", "reply", "action", "enter", "skip_if", "next",
-            "closing", "listen", "easier", "context",
+            "closing", "listen", "easier", "context", "off_script",
         }
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}; check the spelling.")
@@ -257,6 +260,7 @@ def parse_flow(path: Path, problems: list[str]) -> Flow | None:
             listen=parse_table(body.get("listen"), f"{where}: listen", (), problems),
             easier=body.get("easier"),
             context=body.get("context"),
+            off_script=bool(body.get("off_script", False)),
         )
     return Flow(
         name=name,

@@ -318,7 +318,7 @@ class Run:
         parsed: Parsed = parse_answer(spec, text, await self.current_choices(),
                                       self.engine.words)
         if not parsed.ok:
-            if (spec.type == "choice" and self.flows[frame.flow].coaching
+            if (spec.type == "choice" and (self.flows[frame.flow].coaching or state.off_script)
                     and self.listener.listens() and await self.listener.off_script(state, text)):
                 return
             await self.say(parsed.error or T["unknown_command"], {"spec": spec})

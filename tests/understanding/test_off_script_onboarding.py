@@ -1,0 +1,39 @@
+"""Words typed where onboarding offers buttons are heard: annoyance gets a word, not "tap one
+of the buttons"; a close call at the pub is good news, not a lapse."""
+
+from __future__ import annotations
+
+from bot.app import RecoveryBot
+from bot.understanding import understand
+from tests.helpers import Person
+
+
+async def at_the_pathway_question(core: RecoveryBot) -> Person:
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("Sam")
+    await sam.press("Skip")
+    assert sam.templates[-1] == "onboarding/ask_pathway"
+    return sam
+
+
+async def test_annoyance_at_the_pathway_buttons_is_heard(core: RecoveryBot) -> None:
+    sam = await at_the_pathway_question(core)
+    await sam.say("this is a stupid bot, stop asking me things")
+    assert sam.templates == ["listen/off_script_discord", "onboarding/ask_pathway"]
+    assert "didn't quite catch" not in sam.text
+
+
+async def test_a_painful_feeling_at_the_pathway_buttons_gets_its_conversation(
+    core: RecoveryBot,
+) -> None:
+    sam = await at_the_pathway_question(core)
+    await sam.say("honestly I feel like a complete failure today")
+    assert sam.templates[0] != "system/invalid_choice"
+    assert "didn't quite catch" not in sam.text
+
+
+def test_a_soft_drink_at_the_pub_is_good_news() -> None:
+    assert understand("I went to the pub but only had a coke", "en").kind == "good_news"
+    assert understand("went to the pub and had 6 pints", "en").kind != "good_news"

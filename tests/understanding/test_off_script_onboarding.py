@@ -37,3 +37,8 @@ async def test_a_painful_feeling_at_the_pathway_buttons_gets_its_conversation(
 def test_a_soft_drink_at_the_pub_is_good_news() -> None:
     assert understand("I went to the pub but only had a coke", "en").kind == "good_news"
     assert understand("went to the pub and had 6 pints", "en").kind != "good_news"
+
+
+def test_worn_out_by_life_is_a_feeling_and_worn_out_by_the_bot_is_annoyance() -> None:
+    assert understand("I'm so tired of all of this", "en").kind == "distress"
+    assert understand("sick of your questions", "en").kind == "discord"

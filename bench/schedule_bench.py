@@ -40,17 +40,19 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from bot.app import RecoveryBot  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.config import Settings, configure_encryption  # noqa: E402
 from bot.engine.messages import Outbound  # noqa: E402
 from bot.scheduling.dispatcher import dispatch_due  # noqa: E402
 from bot.scheduling.models import SCHEDULED, Nudge  # noqa: E402
 from bot.scheduling.store import claimable  # noqa: E402
 from bot.storage.db import Database  # noqa: E402
 from bot.storage.models import Person  # noqa: E402
+from bot.storage.pseudonyms import load_pseudonym_key  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 DAY_START = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
@@ -89,14 +91,18 @@ class CountingTransport:
 
 
 async def open_database(backend: str, workdir: Path) -> tuple[Database, str | None]:
-    """A fresh, migrated database (a new schema on PostgreSQL)."""
+    """A fresh, migrated database (a new schema on PostgreSQL), with this run's keys."""
+    configure_encryption(Settings(data_dir=workdir / "data", encryption_keys=_key(),
+                                  _env_file=None))
     if backend == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
         await db.upgrade()
+        await load_pseudonym_key(db)  # seeding writes people's addresses
         return db, None
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     db = Database(PG_URL, schema=schema)
     await db.upgrade()
+    await load_pseudonym_key(db)
     return db, schema
 
 
@@ -194,10 +200,12 @@ async def one_size(people: int, backend: str, due: int) -> dict[str, Any]:
     }
 
 
-def _key() -> str:
-    from cryptography.fernet import Fernet
+_KEY = Fernet.generate_key().decode()
 
-    return Fernet.generate_key().decode()
+
+def _key() -> str:
+    """This run's encryption key (the database's pseudonym key is stored under it)."""
+    return _KEY
 
 
 async def burst(backend: str, count: int) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from bot.storage.people import (
     person_view,
     store_conversation,
 )
+from bot.storage.pseudonyms import load_pseudonym_key
 from bot.understanding import understand
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class RecoveryBot:
         if migrate:
             await database.upgrade()
             await check_keys(database)
+        await load_pseudonym_key(database)
         return cls(settings, engines, database, clock or SystemClock(), registry)
 
     # ------------------------------------------------------------------ Services

@@ -23,6 +23,7 @@ from bot.app import RecoveryBot
 from bot.clock import FixedClock
 from bot.config import Settings, configure_encryption
 from bot.storage.db import Database
+from bot.storage.pseudonyms import load_pseudonym_key
 
 PG_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -98,19 +99,23 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def database(backend: str, tmp_path: Path,
+async def database(backend: str, tmp_path: Path, settings: Settings,
                    request: pytest.FixtureRequest) -> AsyncIterator[Database]:
-    """A migrated, empty database on the chosen backend."""
+    """A migrated, empty database on the chosen backend, with the test's keys configured
+    (the settings' key file, and the database's pseudonym key) as a started bot has them."""
+    configure_encryption(settings)
     if backend == "sqlite":
         copy = tmp_path / "test.sqlite3"
         shutil.copyfile(request.getfixturevalue("migrated_sqlite"), copy)
         db = Database(f"sqlite+aiosqlite:///{copy}")
+        await load_pseudonym_key(db)
         yield db
         await db.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     db = Database(PG_URL, schema=schema)
     await db.upgrade()
+    await load_pseudonym_key(db)
     yield db
     await db.dispose()
     await drop_schema(schema)

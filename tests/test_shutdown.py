@@ -21,11 +21,16 @@ from tests.scheduling.test_two_dispatchers import seed
 CLAIMER = """
 import asyncio, sys
 from datetime import datetime, timedelta
+from pathlib import Path
+from bot.config import Settings, configure_encryption
 from bot.storage.db import Database
+from bot.storage.pseudonyms import load_pseudonym_key
 from bot.scheduling.store import claim_due
 
 async def main():
+    configure_encryption(Settings(data_dir=Path(sys.argv[4]), _env_file=None))
     db = Database(sys.argv[1], schema=sys.argv[2] or None)
+    await load_pseudonym_key(db)
     now = datetime.fromisoformat(sys.argv[3])
     claimed = await claim_due(db, now, limit=5000, lease=timedelta(minutes=5), token="doomed")
     print(len(claimed), flush=True)
@@ -41,7 +46,7 @@ async def test_a_killed_process_claim_expires_and_another_sends(
     await seed(database, clock.now())
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CLAIMER, database_url, database.schema or "",
-        clock.now().isoformat(), stdout=asyncio.subprocess.PIPE,
+        clock.now().isoformat(), str(settings.data_dir), stdout=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
     claimed = int((await asyncio.wait_for(process.stdout.readline(), 60)).decode())

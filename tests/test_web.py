@@ -100,15 +100,15 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
 
 
 async def test_health_says_503_when_the_database_does_not_answer(
-    settings: Settings, clock  # type: ignore[no-untyped-def]
+    settings: Settings, clock, database  # type: ignore[no-untyped-def]
 ) -> None:
     from bot.storage.db import Database
 
-    gone = Database("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
     core = await RecoveryBot.create(
-        settings.model_copy(update={"scheduler_tick_seconds": 0}), clock=clock, db=gone,
+        settings.model_copy(update={"scheduler_tick_seconds": 0}), clock=clock, db=database,
         migrate=False,
     )
+    core.db = Database("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")  # then it went
     sockets = bind_sockets(0, "127.0.0.1")
     base = f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
     metrics_sockets = bind_sockets(0, "127.0.0.1")
@@ -126,7 +126,7 @@ async def test_health_says_503_when_the_database_does_not_answer(
                 assert response.status == 503
             async with http.get(f"{metrics_base}/metrics") as response:
                 assert response.status == 200  # metrics still served
-    await gone.dispose()
+    await core.db.dispose()
 
 
 async def test_webhook_refuses_hostile_posts_cheaply(settings: Settings, core: RecoveryBot) -> None:

@@ -18,6 +18,7 @@ from bot.config import Settings, configure_encryption
 from bot.handoff import coaches as coach_store
 from bot.handoff import queue as q
 from bot.storage.db import Database
+from bot.storage.pseudonyms import load_pseudonym_key
 
 
 def _with_session(
@@ -28,6 +29,7 @@ def _with_session(
         db = Database(settings.resolved_database_url(), schema=settings.database_schema)
         try:
             await db.upgrade()
+            await load_pseudonym_key(db)
             async with db.session() as session:
                 return await work(session, datetime.now(UTC))
         finally:

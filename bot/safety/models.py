@@ -1,18 +1,19 @@
 """Safety events: that the crisis screen fired for a person, and when. Never the text.
 
-One row per crisis message. The category and the rule id say what kind of crisis the screen
-saw (for follow-up and for measuring the screen); what the person wrote is not kept here.
+One row per crisis message. The category (a pseudonym) and the rule id (encrypted) say what
+kind of crisis the screen saw, for follow-up and for measuring the screen; what the person
+wrote is not kept here.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
-from bot.storage.types import EncryptedText
+from bot.storage.types import EncryptedText, Pseudonymous
 
 
 class SafetyEvent(Base):
@@ -22,7 +23,7 @@ class SafetyEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(Pseudonymous)  # queried by value: a pseudonym
     rule: Mapped[str] = mapped_column(EncryptedText)  # a rule id: it nearly repeats the words
     about_other: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]

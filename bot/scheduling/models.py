@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
+from bot.storage.types import Pseudonymous
 
 # Row statuses. Only SCHEDULED rows are ever claimed.
 SCHEDULED = "scheduled"
@@ -29,7 +30,7 @@ class Nudge(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(Pseudonymous)  # "followup" would tell of a crisis
     ref: Mapped[str] = mapped_column(String(64), default="")  # tells one-offs of a kind apart
     status: Mapped[str] = mapped_column(String(12), default=SCHEDULED)
     due_at: Mapped[datetime]

@@ -5,20 +5,37 @@ comma-separated, newest first; data written under an older key still reads, and
 `recovery-bot keys rotate` re-encrypts it under the newest. Without `ENCRYPTION_KEYS`, the
 local default creates `DATA_DIR/encryption.key` (owner-only) on first use; on PostgreSQL
 the key must come from the environment, since a server's disk may not outlive a restart.
+
+Pseudonyms: what must be found by its value (who a person is on Telegram, a crisis event's
+category, a nudge's kind) is stored as a deterministic encryption (AES-SIV) under a key of its
+own. The same value always gives the same token, so look-ups, indexes and unique constraints
+work, but the token says nothing without the key. That key is kept in the database, encrypted
+under the Fernet keys (`storage.pseudonyms`), so rotating those keys never changes a pseudonym.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from bot.errors import ConfigurationError
 
 KEY_FILE = "encryption.key"
 
+PSEUDONYM_KEY_BITS = 512  # AES-256-SIV
+
 _cipher: MultiFernet | None = None
+_pseudonyms: AESSIV | None = None
+
+
+class UnreadableData(ConfigurationError):
+    """A stored value the configured keys can't read."""
 
 
 def parse_keys(value: str) -> list[bytes]:
@@ -79,7 +96,7 @@ def decrypt(token: str) -> str:
     try:
         return cipher().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
-        raise ConfigurationError(
+        raise UnreadableData(
             "stored data can't be decrypted with the configured keys; was a key removed "
             "from ENCRYPTION_KEYS?"
         ) from exc
@@ -88,3 +105,36 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt a token under the newest key."""
     return cipher().rotate(token.encode("ascii")).decode("ascii")
+
+
+def new_pseudonym_key() -> str:
+    """A new pseudonym key, as text to store (encrypted) in the database."""
+    return base64.urlsafe_b64encode(AESSIV.generate_key(PSEUDONYM_KEY_BITS)).decode("ascii")
+
+
+def configure_pseudonyms(key: str) -> None:
+    """Use this pseudonym key (from `new_pseudonym_key`) from now on."""
+    global _pseudonyms
+    _pseudonyms = AESSIV(base64.urlsafe_b64decode(key.encode("ascii")))
+
+
+def _pseudonym_cipher() -> AESSIV:
+    if _pseudonyms is None:
+        raise ConfigurationError(
+            "the pseudonym key is not loaded (storage.pseudonyms.load_pseudonym_key)")
+    return _pseudonyms
+
+
+def pseudonymise(text: str) -> str:
+    """The token that stands for `text`: always the same for the same text and key."""
+    sealed = _pseudonym_cipher().encrypt(text.encode("utf-8"), None)
+    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+def reveal(token: str) -> str:
+    """The text a pseudonym stands for."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        return _pseudonym_cipher().decrypt(base64.urlsafe_b64decode(padded), None).decode("utf-8")
+    except (InvalidTag, binascii.Error, ValueError) as exc:
+        raise UnreadableData("a stored pseudonym can't be read with the pseudonym key") from exc

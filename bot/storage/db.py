@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 #: The newest migration (tests/storage/test_migrations_head.py keeps it true): a database
 #: already there is not handed to Alembic at all, which saves a quarter of a second at start.
-HEAD = "0010_health_at_rest"
+HEAD = "0011_pseudonyms"
 
 
 def alembic_config(connection: Connection | None = None) -> Any:  # noqa: ANN401 - alembic Config

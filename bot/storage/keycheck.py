@@ -4,7 +4,7 @@ A lost key file or a key dropped from ENCRYPTION_KEYS used to surface as every e
 person's messages failing (including /delete) while new people chatted normally. Now the
 first start encrypts a known value (the canary, table `key_canary`); every start decrypts it
 and refuses to start, with a clear message, when it can't. A database from before the canary
-is checked on one stored name instead, then given its canary.
+is checked on one stored name (or its pseudonym key) instead, then given its canary.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ async def check_keys(db: Database) -> None:
         if canary is None:
             stored = (await session.execute(text(
                 "SELECT preferred_name FROM people WHERE preferred_name IS NOT NULL LIMIT 1"
-            ))).scalar()
+            ))).scalar() or (await session.execute(text(
+                "SELECT key FROM pseudonym_key WHERE id = 1"))).scalar()
     if canary is not None:
         _must_read(canary)
         return

@@ -1,7 +1,8 @@
 """SQLAlchemy models of the foundation: people and their conversation state.
 
 What a person typed is stored with `EncryptedText` / `EncryptedJSON` (see storage.crypto);
-what is queried (times, status, zone) stays plain.
+what is found by its value (the person's channel address) as a `Pseudonymous` token; what is
+queried by range or order (times, status, zone) stays plain.
 
 Each domain package adds its own models module next to this one (plans, check-ins, nudges,
 handoffs) on the same `Base`, and its own Alembic revision.
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.storage.types import EncryptedJSON, EncryptedText, UTCDateTime
+from bot.storage.types import EncryptedJSON, EncryptedText, Pseudonymous, UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -30,7 +31,8 @@ class Person(Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_key: Mapped[str] = mapped_column(String(100), unique=True)
+    # "telegram:<chat id>" or "console:<name>", stored as a pseudonym (never the id itself)
+    user_key: Mapped[str] = mapped_column(Pseudonymous, unique=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     consented_at: Mapped[datetime | None]
@@ -73,3 +75,13 @@ class KeyCanary(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(EncryptedText)  # so `keys rotate` re-encrypts it too
+
+
+class PseudonymKey(Base):
+    """The key of every `Pseudonymous` column (`storage.pseudonyms`), encrypted under the
+    Fernet keys: rotating those re-encrypts it and leaves every pseudonym as it was."""
+
+    __tablename__ = "pseudonym_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(EncryptedText)

@@ -48,6 +48,20 @@ class EncryptedText(TypeDecorator[str]):
         return None if value is None else crypto.decrypt(value)
 
 
+class Pseudonymous(TypeDecorator[str]):
+    """A value found by equality (a person's channel address, a category, a kind), stored as
+    its pseudonym: the same value gives the same token, which means nothing without the key."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.pseudonymise(str(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else crypto.reveal(value)
+
+
 class EncryptedJSON(TypeDecorator[Any]):
     """A JSON value holding typed answers, encrypted at rest as one token."""
 

@@ -27,7 +27,11 @@ def run_chat(tmp_path: Path, lines: list[str], *args: str, db_url: str | None = 
         env["DATABASE_URL"] = db_url
     if schema:
         env["DATABASE_SCHEMA"] = schema
-        env["ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+        # PostgreSQL needs the key in the environment: the one the test's database was set
+        # up with (its pseudonym key is stored under it), else a new one.
+        key_file = tmp_path / "data" / "encryption.key"
+        env["ENCRYPTION_KEYS"] = (key_file.read_text().strip() if key_file.exists()
+                                  else Fernet.generate_key().decode())
     result = subprocess.run(
         [*BOT, "chat", "--jsonl", *args], input="\n".join(lines) + "\n", capture_output=True,
         text=True, env=env, timeout=60, check=True,

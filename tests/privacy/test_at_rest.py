@@ -4,6 +4,7 @@ DATA_DIR and the files in it are owner-only."""
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
@@ -75,3 +76,41 @@ async def test_a_running_bots_database_and_log_forget_at_once(tmp_path: Path) ->
             assert b"console:zedlive" not in content and b"suicide.want_to_die" not in content, each
     finally:
         await database.dispose()
+
+
+
+def test_while_kept_their_address_crisis_kind_and_nudge_kinds_are_opaque(tmp_path: Path) -> None:
+    """Nothing in the files says who on the channel this is, that a crisis was about
+    suicide, or that a follow-up after a crisis is due: those are pseudonyms, which the
+    bot itself reads back."""
+    run_chat(tmp_path, ["/start", "1", NAME, REASON, "Cutting down", "2", "9pm",
+                        "i want to die", "I'm okay right now"], "--user", "zephy")
+    content = b"".join(path.read_bytes() for path in (tmp_path / "data").glob("*.sqlite3*"))
+    for trace in (b"console:zephy", b"zephy", b"suicide", b"safety_followup"):
+        assert trace not in content, trace
+    assert asyncio.run(stored_kinds(tmp_path / "data")) == (
+        "console:zephy", ["suicide"], ["checkin", "safety_followup"])
+
+
+async def stored_kinds(data: Path) -> tuple[str, list[str], list[str]]:
+    from sqlalchemy import select
+
+    from bot.config import Settings, configure_encryption
+    from bot.safety.models import SafetyEvent
+    from bot.scheduling.models import Nudge
+    from bot.storage.db import Database
+    from bot.storage.models import Person
+    from bot.storage.pseudonyms import load_pseudonym_key
+
+    settings = Settings(data_dir=data, _env_file=None)
+    configure_encryption(settings)
+    database = Database(settings.resolved_database_url())
+    try:
+        await load_pseudonym_key(database)
+        async with database.session() as session:
+            person = (await session.execute(select(Person.user_key))).scalar_one()
+            events = (await session.execute(select(SafetyEvent.category))).scalars().all()
+            kinds = (await session.execute(select(Nudge.kind))).scalars().all()
+    finally:
+        await database.dispose()
+    return person, list(events), sorted(kinds)

@@ -20,7 +20,16 @@ from bot.privacy.rotate import encrypted_columns
 from bot.storage import crypto
 from bot.storage.db import Database
 from bot.storage.models import Person as PersonRow
+from bot.storage.pseudonyms import load_pseudonym_key
 from tests.privacy.support import NAME, TYPED_SECRETS, person_id, person_with_everything
+
+KEY_A = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Key A from the start (the database's pseudonym key is stored under it)."""
+    return settings.model_copy(update={"encryption_keys": KEY_A})
 
 
 def test_every_encrypted_column_is_found() -> None:
@@ -34,9 +43,8 @@ async def test_rotate_then_only_the_new_key_reads_everything(
     settings: Settings, database: Database, database_url: str, clock: FixedClock,
     tmp_path: Path,
 ) -> None:
-    key_a, key_b = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    core = await RecoveryBot.create(settings.model_copy(update={"encryption_keys": key_a}),
-                                    clock=clock, db=database, migrate=False)
+    key_a, key_b = KEY_A, Fernet.generate_key().decode()
+    core = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
     morgan, _ = await person_with_everything(core)
     pid = await person_id(core, morgan.key)
     assert pid is not None
@@ -49,7 +57,11 @@ async def test_rotate_then_only_the_new_key_reads_everything(
     assert "Re-encrypted" in done.stdout
 
     crypto.configure(crypto.parse_keys(key_b))
+    crypto.configure_pseudonyms(crypto.new_pseudonym_key())  # as a fresh process, then load:
+    await load_pseudonym_key(database)  # the pseudonym key was re-encrypted, not changed
     async with database.session() as session:
+        assert (await session.execute(select(PersonRow.id).where(
+            PersonRow.user_key == morgan.key))).scalar() == pid
         rows = await rows_about(session, pid)
     assert rows["people"][0]["preferred_name"] == NAME
     dumped = repr(rows)

@@ -38,9 +38,9 @@ async def seed(db: Database, now) -> None:  # type: ignore[no-untyped-def]
 async def test_two_dispatchers_send_each_of_a_thousand_nudges_exactly_once(
     settings: Settings, database: Database, clock: FixedClock
 ) -> None:
-    await seed(database, clock.now())
     # Two cores with their own engines and connection pools, like two processes.
     first = await RecoveryBot.create(settings, clock=clock, db=database, migrate=False)
+    await seed(database, clock.now())
     second_db = Database(database.url.render_as_string(hide_password=False),
                          schema=database.schema)
     second = await RecoveryBot.create(settings, clock=clock, db=second_db, migrate=False)

@@ -22,6 +22,12 @@ from tests.helpers import Person, onboard
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The key in use from the start (the database's pseudonym key is stored under it)."""
+    return settings.model_copy(update={"encryption_keys": OLD})
+
+
 async def start(settings: Settings, database: Database, clock: FixedClock,
                 keys: str) -> RecoveryBot:
     return await RecoveryBot.create(settings.model_copy(update={"encryption_keys": keys}),

@@ -29,16 +29,28 @@ from bot.config import Settings, configure_encryption
 from bot.engine.actions import Say
 from bot.engine.inputs import Vocabulary, strip_name_opening
 from bot.engine.loader import check_engine
-from bot.engine.messages import Inbound, Outbound
+from bot.engine.messages import Button, Inbound, Outbound
 from bot.engine.render import Renderer
 from bot.engine.runtime import Engine, Interrupt
 from bot.engine.state import ConversationState
 from bot.errors import FlowError
 from bot.locales import check_locales
 from bot.ports import StepContext, Transport
+from bot.privacy.unreadable import (
+    DELETE_ASK,
+    DELETE_BUTTON,
+    DELETE_UNREADABLE,
+    DELETED,
+    UNREADABLE,
+    asks_to_delete,
+    confirms_delete,
+    delete_unreadable,
+    plain_person,
+)
 from bot.profile import save_profile_field
 from bot.referrals import own_emergency_number
 from bot.registry import Registry
+from bot.storage.crypto import UnreadableData
 from bot.storage.db import Database
 from bot.storage.keycheck import check_keys
 from bot.storage.models import Person
@@ -52,6 +64,11 @@ from bot.storage.pseudonyms import load_pseudonym_key
 from bot.understanding import understand
 
 log = logging.getLogger(__name__)
+
+
+
+class _Discard(Exception):  # noqa: N818 - not an error: rolls a step's transaction back
+    """Raised inside a transaction whose writes must not be kept."""
 
 MAX_ATTEMPTS = 6
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -291,12 +308,52 @@ class RecoveryBot:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return await self._step(user_key, inbound, start)
+            except UnreadableData:
+                # Rows written under a key this process lacks: say so kindly, screen for a
+                # crisis, let them delete; change nothing else (privacy.unreadable).
+                log.error("a person's stored data can't be read with the configured keys")
+                metrics.unreadable_steps.inc()
+                return [] if inbound is None else await self._unreadable_step(user_key, inbound)
             except (StaleDataError, IntegrityError, OperationalError) as exc:
                 if attempt == MAX_ATTEMPTS:
                     raise
                 log.info("conversation write conflict (%s), retrying", type(exc).__name__)
                 await asyncio.sleep(0.01 * attempt)
         raise AssertionError("unreachable")
+
+    async def _unreadable_step(self, user_key: str, inbound: Inbound) -> list[Outbound]:
+        """A step for someone whose stored data can't be read: the engine runs on a blank
+        conversation and the plain columns, in a transaction that is rolled back, so the
+        crisis screen, crisis lines, /help and /resources work and nothing is written;
+        /delete asks once and deletes every row without reading it."""
+        now = self.clock.now()
+        renderer = self.renderer()
+        async with self.db.session() as session:
+            person = await plain_person(session, user_key)
+            if person is None:
+                return []
+            if confirms_delete(inbound):
+                await delete_unreadable(session, person.id, now)
+                log.info("a person deleted their data (unreadable)")
+                return [Outbound(text=renderer.render(DELETED), template=DELETED)]
+        if asks_to_delete(inbound):
+            return [Outbound(text=renderer.render(DELETE_ASK), template=DELETE_ASK, buttons=(
+                Button(renderer.render(DELETE_BUTTON), DELETE_UNREADABLE),))]
+        out: list[Outbound] = []
+        try:
+            async with self.db.session() as session:
+                deps = StepContext(session=session, person=person, settings=self.settings,
+                                   now=now, services=self, person_before=snapshot(person),
+                                   facts={})
+                out = await self.engine_for(person.locale).step(
+                    ConversationState(), inbound, _PersonSession(deps, self.registry))
+                raise _Discard
+        except _Discard:
+            pass
+        except UnreadableData:
+            out = []  # something the step read was unreadable too: the note below still goes
+        note = Outbound(text=renderer.render(UNREADABLE), template=UNREADABLE)
+        return [*out, note]
 
     async def _step(
         self, user_key: str, inbound: Inbound | None, start: tuple[str, dict[str, Any]] | None

@@ -51,6 +51,10 @@ crisis_screens = Counter(
     "recovery_bot_crisis_screens", "Crisis screens that fired, by category", ["category"],
     registry=registry,
 )
+unreadable_steps = Counter(
+    "recovery_bot_unreadable_steps", "Messages from people whose stored data the configured "
+    "keys can't read (a key dropped too early, a worker with other keys)", registry=registry,
+)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 

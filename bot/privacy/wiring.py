@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.privacy import actions
+from bot.privacy import unreadable as _unreadable  # noqa: F401 - the core says its templates
 from bot.privacy.retention import start_retention
 from bot.registry import Registry
 

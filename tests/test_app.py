@@ -6,11 +6,13 @@ Each test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import RecoveryBot
+from bot.clock import FixedClock
 from bot.engine.messages import Inbound
 from bot.storage.models import Conversation
 from bot.storage.models import Person as PersonRow
@@ -139,12 +141,15 @@ async def test_typed_answer_where_buttons_were_expected_reasks_with_buttons(
     assert sam.templates == ["onboarding/ask_name"]
 
 
-async def test_stale_and_forged_buttons_change_nothing(core: RecoveryBot) -> None:
+async def test_stale_and_forged_buttons_change_nothing(
+    core: RecoveryBot, clock: FixedClock
+) -> None:
     sam = Person(core)
     await sam.say("/start")
     old = sam.buttons["That's okay with me"]
     await sam.press("That's okay with me")
-    await sam.press_data(old)  # pressed again later
+    clock.advance(timedelta(minutes=1))
+    await sam.press_data(old)  # pressed again later (at once it would be a double tap)
     assert sam.templates == ["system/stale_button", "onboarding/ask_name"]
     for forged in ("", "garbage", "999:agree", f"{old.split(':')[0]}:drop table", "::", "x" * 64):
         await sam.press_data(forged)

@@ -146,7 +146,7 @@ async def test_the_same_replies_and_state_with_a_restart_between_every_two_messa
         core = await RecoveryBot.create(settings, clock=FixedClock(START), db=db, migrate=False)
         results.append((await walk(core, fresh), await stored(db)))
     (said_once, kept_once), (said_fresh, kept_fresh) = results
-    assert len(said_once) > 300
+    assert len(said_once) > 280  # (random presses include double taps, which say nothing)
     for n, (a, b) in enumerate(zip(said_once, said_fresh, strict=False)):
         assert a == b, f"reply {n} differs after a restart:\n{a}\n{b}"
     assert len(said_once) == len(said_fresh)

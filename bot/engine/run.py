@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_AUTO_STEPS = 40  # guards against a cycle of input-less states
 COUNTRY_BUTTONS = ("US", "GB", "CA", "AU")
+#: The same button again within this many seconds, nothing in between, is a double tap.
+DOUBLE_TAP_SECONDS = 10
 
 T = {
     name: code_template(f"system/{name}")
@@ -150,6 +152,8 @@ class Run:
     # ------------------------------------------------------------------ handling
 
     async def handle(self, inbound: Inbound) -> None:
+        if inbound.kind is not InboundKind.BUTTON:
+            self.conv.pressed = self.conv.pressed_at = None  # anything else ends a double tap
         if inbound.kind is InboundKind.TEXT and inbound.text:
             interrupt = await self.session.screen(inbound)
             if interrupt is not None:
@@ -256,6 +260,10 @@ class Run:
     async def handle_button(self, data: str) -> None:
         frame = self.conv.current
         seq_text, _, value = data.partition(":")
+        now = self.session.now().timestamp()
+        if (data == self.conv.pressed and self.conv.pressed_at is not None
+                and now - self.conv.pressed_at < DOUBLE_TAP_SECONDS):
+            return  # a double tap: the first press was taken; this one changes nothing
         if frame is None or seq_text != str(self.conv.seq):
             # "Here's where we are now:" only when there is a question to show after it.
             asking = frame is not None and (
@@ -270,6 +278,7 @@ class Run:
             await self.say(T["stale_button"])
             await self.reprompt()
             return
+        self.conv.pressed, self.conv.pressed_at = data, now
         if value == "__skip__":
             await self.skip()
             return

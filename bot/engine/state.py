@@ -58,6 +58,11 @@ class ConversationState:
     said: dict[str, list[list[int]]] = field(default_factory=dict)
     # The flow that ended last (so a message right after it is answered in its context).
     last_flow: str | None = None
+    # The data of the last button press taken as an answer, and when (epoch seconds): the
+    # same press again within seconds, nothing else in between (a double tap), changes
+    # nothing and says nothing; later it is a stale button like any other.
+    pressed: str | None = None
+    pressed_at: float | None = None
 
     @property
     def current(self) -> Frame | None:
@@ -71,6 +76,8 @@ class ConversationState:
             "handled": self.handled,
             "said": self.said,
             "last_flow": self.last_flow,
+            "pressed": self.pressed,
+            "pressed_at": self.pressed_at,
         }
 
     @classmethod
@@ -84,6 +91,8 @@ class ConversationState:
             said={str(k): [[int(v), int(d)] for v, d in pairs]
                   for k, pairs in (data.get("said") or {}).items()},
             last_flow=data.get("last_flow"),
+            pressed=None if data.get("pressed") is None else str(data["pressed"]),
+            pressed_at=None if data.get("pressed_at") is None else float(data["pressed_at"]),
         )
 
     def drop_top(self, flows: frozenset[str] | set[str]) -> bool:

@@ -243,3 +243,22 @@ async def test_a_flood_from_one_person_is_handled_fairly_and_keeps_what_matters(
     texts = [m.text for m in flo.messages]
     assert any("Samaritans" in t or "988" in t or "emergency" in t for t in texts), texts
     assert len(texts) <= 3 * (PER_PERSON_QUEUE + 2)  # not 60 answers
+
+
+async def test_a_double_tap_answers_once_and_repeats_nothing(telegram: FakeTelegram) -> None:
+    """Two presses of the same button before the bot has answered the first: the answer is
+    taken once, and the second press neither repeats the question nor says it is old."""
+    uma = telegram.user(1201, first_name="Uma")
+    await uma.send("/start")
+    await uma.wait_reply()
+    consent = telegram.world.find_sent(1201, lambda s: "That's okay with me" in s.labels)
+    assert consent is not None
+    data = next(d for row in consent.buttons for text, d in row if text == "That's okay with me")
+    await uma.press(data, consent.message_id)
+    await uma.press(data, consent.message_id)
+    [ask_name] = await uma.wait_reply()
+    assert "call you" in ask_name.text
+    await telegram.wait_for_call("answerCallbackQuery", count=2)  # both presses were handled
+    await uma.send("Uma")  # the next message is answered, and nothing came in between
+    replies = await uma.wait_reply()
+    assert all("call you" not in r.text and "earlier" not in r.text for r in replies), replies

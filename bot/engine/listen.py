@@ -33,6 +33,7 @@ ELABORATED = code_template("listen/elaborated")
 MOVING_ON = code_template("listen/moving_on")
 MACROS = code_template("listen/macros")  # imported by the listening templates
 WAITING_NOTE = code_template("listen/waiting_note")  # included by the idle replies
+UNSURE, UNSURE_SCORE = "unsure", 0.75  # see _detail
 QUIET_KINDS = ("non_answer", "discord")  # added to nothing when elaborating
 # Kinds whose gist a summary may say back (never distress, a refusal or a harmful entry);
 # sustain talk only where a state keeps it on purpose (`listen: {sustain_talk: accept}`, as
@@ -187,8 +188,13 @@ class Listener:
 
 
 def _detail(heard: Mapping[str, Any]) -> str | None:
-    """What a kind's behaviour may depend on: a question's topic, the harm, the facet."""
+    """What a kind's behaviour may depend on: a question's topic, the harm, the facet; else
+    `unsure` when the model (no rule) heard the kind with a score below UNSURE_SCORE, so a
+    state can take such an answer as it is (`non_answer:unsure: accept` at the name
+    question: "Uma" and "Emma" read a little like "um" and "meh")."""
     for key in ("topic", "harm", "facet"):
         if heard.get(key):
             return str(heard[key])
+    if not heard.get("rule") and float(heard.get("score") or 0.0) < UNSURE_SCORE:
+        return UNSURE
     return None

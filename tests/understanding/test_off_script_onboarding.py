@@ -42,3 +42,20 @@ def test_a_soft_drink_at_the_pub_is_good_news() -> None:
 def test_worn_out_by_life_is_a_feeling_and_worn_out_by_the_bot_is_annoyance() -> None:
     assert understand("I'm so tired of all of this", "en").kind == "distress"
     assert understand("sick of your questions", "en").kind == "discord"
+
+
+async def test_names_the_model_half_hears_as_um_are_taken_as_names(core: RecoveryBot) -> None:
+    """"Uma" and "Emma" read a little like "um" and "meh" to the model; at the name question
+    they are names. A plain non-answer ("dunno") is still heard as one."""
+    for n, name in enumerate(("Uma", "Emma", "Ida", "Ummi")):
+        person = Person(core, f"named{n}")
+        await person.say("/start")
+        await person.press("That's okay with me")
+        await person.say(name)
+        assert person.templates[0] == "onboarding/reflect_name", name
+        assert f"Nice to meet you, {name}" in person.text
+    shy = Person(core, "shy")
+    await shy.say("/start")
+    await shy.press("That's okay with me")
+    await shy.say("dunno")
+    assert shy.templates[0] != "onboarding/reflect_name"

@@ -32,7 +32,7 @@ from bot.safety.concern import concern_screen  # noqa: E402
 
 TESTS = ROOT / "tests" / "safety"
 EXAMPLES = ROOT / "resources" / "safety" / "en" / "examples"
-BLIND = ("blind_1.yaml", "blind_2.yaml", "blind_3.yaml", "heldout4.yaml")
+BLIND = ("blind_1.yaml", "blind_2.yaml", "blind_3.yaml", "blind_4.yaml", "heldout4.yaml")
 TYPICAL = "I had a rough day at work and the cravings were strong but I went to a meeting instead"
 
 

@@ -587,7 +587,8 @@ class Run:
         state = self.flows[frame.flow].state(frame.state)
         assert state.prompt is not None
         # The prompt knows how many buttons it comes with ("tap one" only when there are).
-        await self.say(prompt or state.prompt, {"button_count": len(buttons), **(extra or {})},
+        await self.say(prompt or state.prompt, {"button_count": len(buttons), "asked_before": False,
+                                                  **(extra or {})},
                        buttons=buttons)
 
     async def reprompt(self, resuming: bool = False) -> None:
@@ -602,7 +603,8 @@ class Run:
         if resuming:
             title = self.engine.renderer.render(self.flows[frame.flow].title, await self.context())
             await self.say(T["resuming"], {"flow_title": title})
-        await self.prompt_current()
+        # A prompt may ask more briefly the second time (`asked_before`).
+        await self.prompt_current(extra={"asked_before": True})
 
 
 def _restore(value: str) -> Any:

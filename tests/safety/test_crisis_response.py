@@ -103,6 +103,23 @@ async def test_crisis_mid_plan_is_not_taken_as_an_answer_and_the_plan_resumes(
     assert [(e.category, e.about_other) for e in events] == [("suicide", False)]
 
 
+async def test_a_question_in_the_middle_is_answered_then_the_check_back_asked_briefly(
+    core: RecoveryBot,
+) -> None:
+    """After an aside (a medicine question) the check-back question comes again on its own,
+    not the whole "Okay. I'm still here" and the lines a second time."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.say(CRISIS_TEXT)
+    await sam.say("I'm fine")
+    assert sam.text.count("I'm still here") == 1
+    await sam.say("should I stop my methadone?")
+    assert sam.templates[-1] == "safety/crisis_check_back"
+    assert "I'm still here" not in sam.text and "talk to your prescriber" not in sam.last[-1].text
+    assert sam.last[-1].text.startswith("Would you like a coach")
+    assert sam.buttons
+
+
 async def test_crisis_mid_check_in_and_the_check_in_resumes(core: RecoveryBot) -> None:
     sam = Person(core)
     await onboard(sam)

@@ -45,9 +45,18 @@ def crisis_model(locale: str = "en") -> LinearTextModel | None:
 
 @functools.lru_cache(maxsize=64)  # the learned screen and its gate ask of one message
 def crisis_chance(text: str, locale: str = "en") -> float:
-    """The model's probability that `text` tells of a crisis (0.0 without a model)."""
+    """The model's probability that `text` tells of a crisis (0.0 without a model, and for a
+    message with no letters: "." or "..." tells it nothing, though its few n-grams alone
+    can score high)."""
     model = crisis_model(locale)
-    return model.predict(text)[CRISIS] if model is not None else 0.0
+    if model is None or not has_letters(text):
+        return 0.0
+    return model.predict(text)[CRISIS]
+
+
+def has_letters(text: str) -> bool:
+    """Whether the learned screen reads `text` at all (training scores it the same way)."""
+    return any(char.isalpha() for char in text)
 
 
 def rules_out(text: str, locale: str = "en") -> bool:

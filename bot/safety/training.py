@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.paths import safety_dir
-from bot.safety.learned import CRISIS, MODEL_FILE, NONE
+from bot.safety.learned import CRISIS, MODEL_FILE, NONE, has_letters
 from bot.textmodel.examples import read_examples
 from bot.textmodel.model import LinearTextModel
 
@@ -106,7 +106,8 @@ def train(locale: str = "en") -> LinearTextModel:
     texts, labels = binary(rows)
     classes = (NONE, CRISIS)
     folds = out_of_fold(texts, labels, c=REGULARISATION, classes=classes)
-    chances = [p[CRISIS] for p in folds]
+    # Scored as the screen scores them: a message with no letters is not read at all.
+    chances = [p[CRISIS] if has_letters(t) else 0.0 for p, t in zip(folds, texts, strict=True)]
     chosen = choose_threshold(chances, labels, [bool(r.get("routine")) for r in rows])
     chosen.update(choose_gate(rows, chances, chosen["threshold"], locale))
     return fit(texts, labels, c=REGULARISATION, classes=classes,

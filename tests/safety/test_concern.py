@@ -159,6 +159,12 @@ def test_everyday_answers_rarely_bring_the_question() -> None:
     assert len(asked) / len(rows) <= 0.04, asked
 
 
+@pytest.mark.parametrize("text", [".", "...", "?!", "5.", ":(", "-"])
+def test_a_message_without_words_brings_no_question(text: str) -> None:
+    """A lone full stop (sent to move things on) is not a sign of anything."""
+    assert screen_verdict(text, "en") is None
+
+
 async def test_crisis_words_said_with_a_laugh_bring_the_question_not_the_alarm(
     core: RecoveryBot,
 ) -> None:

@@ -56,15 +56,17 @@ def _matrix(texts: Sequence[str], keys: np.ndarray | None = None,
 
 def fit(texts: Sequence[str], labels: Sequence[str], *, c: float = 10.0,
         class_weight: str | None = "balanced", meta: dict[str, Any] | None = None,
-        classes: Sequence[str] | None = None) -> LinearTextModel:
-    """A model trained on every example."""
+        classes: Sequence[str] | None = None,
+        weights: Sequence[float] | None = None) -> LinearTextModel:
+    """A model trained on every example (each counted `weights[i]` times, if given)."""
     from sklearn.linear_model import LogisticRegression
 
     matrix, keys, idf = _matrix(texts)
     order = tuple(classes) if classes else tuple(sorted(set(labels)))
     classifier = LogisticRegression(C=c, class_weight=class_weight, max_iter=5000,
                                     solver="lbfgs")
-    classifier.fit(matrix, [order.index(label) for label in labels])
+    classifier.fit(matrix, [order.index(label) for label in labels],
+                   sample_weight=None if weights is None else np.asarray(weights, np.float64))
     coef = classifier.coef_.T.astype(np.float32)  # (features, classes) or (features, 1)
     intercept = classifier.intercept_.astype(np.float32)
     info = {"examples": len(texts), "features": int(len(keys)), "c": c,
@@ -81,9 +83,11 @@ def out_of_fold(texts: Sequence[str], labels: Sequence[str], *, folds: int = 5, 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     predictions: list[dict[str, float]] = [{} for _ in texts]
     classes = tuple(options.pop("classes", None) or sorted(set(labels)))
+    weights = options.pop("weights", None)
     for train_index, test_index in splitter.split(np.zeros(len(texts)), labels):
         model = fit([texts[i] for i in train_index], [labels[i] for i in train_index],
-                    classes=classes, **options)
+                    classes=classes, **options,
+                    weights=None if weights is None else [weights[i] for i in train_index])
         for i in test_index:
             predictions[i] = model.predict(texts[i])
     return predictions

@@ -64,6 +64,9 @@ class InputSpec:
     allow_none: bool = False  # e.g. "no daily check-in" for a time input
     free_text: bool = False  # a choice that also accepts a typed answer as itself
     words: str | None = None  # a vocabulary of words and emoji meaning each option (input/)
+    # A choice's reading of a typed answer that matches no option: that option's value (the
+    # safe reading of "is anyone in danger?" when the answer is unclear is yes).
+    otherwise: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ def _parse_input(raw: Any, where: str, problems: list[str]) -> InputSpec | None:
             continue
         options.append(Option(value=str(item["value"]), label=str(item["label"]),
                               condition=item.get("if")))
+    otherwise = None if raw.get("otherwise") is None else str(raw["otherwise"])
+    if otherwise is not None and otherwise not in {option.value for option in options}:
+        problems.append(f"{where}: `otherwise` must be one of the options' values.")
     return InputSpec(
         type=str(raw["type"]),
         max_length=int(raw.get("max_length", DEFAULT_TEXT_LIMIT)),
@@ -196,6 +202,7 @@ def _parse_input(raw: Any, where: str, problems: list[str]) -> InputSpec | None:
         allow_none=bool(raw.get("allow_none", False)),
         free_text=bool(raw.get("free_text", False)),
         words=raw.get("words"),
+        otherwise=otherwise,
     )
 
 

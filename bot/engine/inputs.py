@@ -259,6 +259,8 @@ def parse_answer(spec: InputSpec, text: str, labels: dict[str, str],
         values = {normalise(option.value): option.value for option in spec.options}
         if key in values:
             return Parsed(True, values[key])
+        if spec.otherwise is not None:
+            return Parsed(True, spec.otherwise)
         if spec.free_text:
             return parse_text(spec, text)
         return Parsed(False, error=INVALID["choice"])

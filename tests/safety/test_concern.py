@@ -95,6 +95,31 @@ async def test_someone_else_in_danger(core: RecoveryBot) -> None:
     assert "Stay with them" in sam.text
 
 
+@pytest.mark.parametrize(("typed", "heard"), [
+    ("no, I'm safe", "no"), ("nah im good", "no"), ("Fine.", "no"),
+    ("Someone else", "someone"), ("my friend", "someone"), ("no but my brother isnt", "someone"),
+    ("yes", "yes"), ("I'm not ok", "yes"), ("idk", "yes"),
+    # Anything else typed is read as yes: the lines and a coach, never "I didn't catch that".
+    ("why are you asking me that", "yes"),
+])
+async def test_the_direct_question_answered_in_words(
+    core: RecoveryBot, typed: str, heard: str
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(INDIRECT)
+    assert sam.templates == CHECK
+    await sam.say(typed)
+    if heard == "no":
+        assert sam.templates[0] == "safety/crisis_check_safe"
+        return
+    assert sam.templates == FIRST
+    assert ("Stay with them" in sam.text) == (heard == "someone")
+    [_, event] = await safety_events(core, sam.key)
+    assert event.about_other == (heard == "someone")
+
+
 async def test_asked_again_once_the_minutes_have_passed(
     core: RecoveryBot, clock: FixedClock
 ) -> None:

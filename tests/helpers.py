@@ -63,7 +63,10 @@ async def onboard(person: Person, *, name: str = "Sam", country: str = "United K
     await person.say(name)
     await person.say("I want to feel in charge of my drinking again")
     await person.press("Cutting down")
-    await person.press(country)
+    if country in person.buttons:
+        await person.press(country)
+    else:  # a country without a button is typed
+        await person.say(country)
     if "Skip" in person.buttons and "onboarding/ask_timezone" in person.templates:
         await person.say("Chicago")
     await person.say(checkin)

@@ -66,6 +66,16 @@ def directory_for(country: str | None, default_country: str) -> CountryDirectory
         return None
 
 
+def crisis_directory(country: str | None, default_country: str) -> CountryDirectory | None:
+    """The directory whose numbers a person in crisis is given: their own country's; the
+    default country's (named as such) while we don't know theirs; none when their country is
+    known and we have no checked numbers for it (911 told to someone in Ireland is worse than
+    "your local emergency number")."""
+    if country and normalize_country(country) not in available_countries():
+        return None
+    return directory_for(country, default_country)
+
+
 @functools.lru_cache(maxsize=64)
 def own_emergency_number(country: str | None) -> str | None:
     """The emergency number of the person's own country, only if we have its file.
@@ -109,7 +119,7 @@ def crisis_facts(
 def notice_lines(country: str | None, default_country: str) -> dict[str, Any]:
     """The crisis lines and emergency number for a notice sent outside a crisis (nobody has
     been free to take a coach chat, a coach had to leave), as template context."""
-    facts = crisis_facts(directory_for(country, default_country), "suicide", None)
+    facts = crisis_facts(crisis_directory(country, default_country), "suicide", None)
     return {"lines": facts["lines"], "emergency": facts["emergency_number"],
             "country_name": facts["country_name"]}
 

@@ -20,7 +20,7 @@ from bot.handoff import role_of
 from bot.handoff.roles import Role
 from bot.ports import Call
 from bot.ports import StepContext as Deps
-from bot.referrals import clinician_facts, directory_for
+from bot.referrals import clinician_facts, crisis_directory
 from bot.registry import DEFAULT_PRIORITY
 from bot.safety.screen import clinical_screen
 
@@ -49,5 +49,7 @@ async def screen_for_clinical(inbound: Inbound, deps: Deps) -> Interrupt | None:
 async def open_clinical(call: Call) -> ActionResult:
     """Where to find a clinician in the person's country, as facts."""
     deps = call.deps
-    directory = directory_for(deps.person.country, deps.settings.default_country)
+    # Another country's services and emergency number are no use to someone whose country
+    # we know and have no checked data for: then their own doctor or pharmacist.
+    directory = crisis_directory(deps.person.country, deps.settings.default_country)
     return ActionResult(facts=clinician_facts(directory, deps.person.pathway))

@@ -42,7 +42,7 @@ from bot.handoff import (
 from bot.paths import safety_dir
 from bot.ports import Call
 from bot.ports import StepContext as Deps
-from bot.referrals import crisis_facts, directory_for
+from bot.referrals import crisis_directory, crisis_facts
 from bot.safety.concern import CHECK, CHECK_REPEAT_MINUTES, UNCLEAR, concern_screen
 from bot.safety.learned import learned_concern, rules_out
 from bot.safety.models import SafetyEvent
@@ -208,8 +208,10 @@ async def open_crisis(call: Call) -> ActionResult:
     deps = call.deps
     person = deps.person
     category = str(call.facts.get("category") or "suicide")
-    directory = directory_for(person.country, deps.settings.default_country)
+    directory = crisis_directory(person.country, deps.settings.default_country)
     facts = crisis_facts(directory, category, person.pathway)
+    # Their country is known and has no checked numbers: say so, guess none.
+    facts["uncovered_country"] = person.country if directory is None else None
     facts["category"] = category
     facts["about_other"] = bool(call.facts.get("about_other"))
     facts["rule"] = str(call.facts.get("rule") or "")

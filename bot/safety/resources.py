@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from bot.engine.actions import ActionResult
 from bot.ports import Call
-from bot.referrals import categories_for, category_entries, directory_for
+from bot.referrals import categories_for, category_entries, crisis_directory, directory_for
 
 
 async def open_resources(call: Call) -> ActionResult:
     """The kinds of help listed for the person (only those with entries for them)."""
     deps = call.deps
-    directory = directory_for(deps.person.country, deps.settings.default_country)
+    country = deps.person.country
+    directory = directory_for(country, deps.settings.default_country)
+    own = directory is not None and country is not None and directory.country == country.upper()
+    uncovered = country if country and crisis_directory(country, country) is None else None
     return ActionResult(facts={
         "categories": categories_for(directory, deps.person.pathway),
         "country_name": directory.name if directory else None,
-        "emergency_number": directory.emergency_number if directory else None,
-        "own_country": deps.person.country is not None,
+        # Never another country's emergency number for someone whose country we know.
+        "emergency_number": directory.emergency_number if directory and not uncovered else None,
+        "own_country": own,
+        "uncovered_country": uncovered,
     })
 
 

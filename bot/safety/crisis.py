@@ -38,6 +38,7 @@ from bot.handoff import (
     open_handoff,
     speaks_as_coach,
     wait_facts,
+    waiting_for_coach,
 )
 from bot.paths import safety_dir
 from bot.ports import Call
@@ -217,6 +218,8 @@ async def open_crisis(call: Call) -> ActionResult:
     facts["rule"] = str(call.facts.get("rule") or "")
     facts["own_country"] = person.country is not None
     facts["with_coach"] = in_coach_chat(deps.facts)
+    # Already in the queue for a coach: no second offer; the request is made urgent.
+    facts["coach_waiting"] = waiting_for_coach(deps.facts)
     facts["forwarded"] = bool(call.facts.get("forwarded"))
     return ActionResult(facts=facts)
 

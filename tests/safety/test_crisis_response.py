@@ -240,6 +240,26 @@ async def test_a_crisis_in_a_live_coach_chat_tells_that_coach_and_offers_no_othe
     assert [r.template for r in to_coach] == ["coach/crisis_alert"]
 
 
+async def test_a_crisis_while_waiting_for_a_coach_makes_it_urgent_and_offers_no_other(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/coach")
+    while "handoff/queued" not in sam.templates:
+        await sam.press(next(iter(sam.buttons)))
+    async with core.db.session() as session:
+        assert not (await session.execute(select(Handoff))).scalar_one().urgent
+    await sam.say(CRISIS_TEXT)
+    assert sam.templates == [*FIRST[:3], "safety/crisis_coach_waiting"]
+    assert "already in the queue" in sam.text
+    assert not any(reply.buttons for reply in sam.last)
+    async with core.db.session() as session:
+        [row] = (await session.execute(select(Handoff))).scalars().all()
+    assert row.urgent and row.status == "waiting"
+
+
 async def test_follow_up_an_hour_later(core: RecoveryBot, clock: FixedClock) -> None:
     transport = CollectingTransport()
     sam = Person(core)

@@ -123,24 +123,33 @@ async def test_a_question_in_the_middle_is_answered_then_the_check_back_asked_br
 async def test_a_country_without_checked_numbers_is_given_none_of_another_countrys(
     core: RecoveryBot,
 ) -> None:
-    """Someone in Ireland (no referral file) was told to call 911 and the 988 Lifeline:
+    """Someone in Ireland (no referral file then) was told to call 911 and the 988 Lifeline:
     now their local emergency number, and an honest word that we have no checked lines."""
     ana = Person(core)
-    await onboard(ana, name="Ana", country="Ireland", checkin="9pm")
+    await onboard(ana, name="Ana", country="Germany", checkin="9pm")
     await ana.press("Later")
     await ana.say("i took all my pills")
     assert ana.templates == FIRST
-    assert "I don't have checked numbers for Ireland yet" in ana.text
+    assert "I don't have checked numbers for Germany yet" in ana.text
     assert "your local emergency number" in ana.text
     assert not any(number in ana.text for number in ("911", "988", "999", "lines above"))
     await ana.press("Talk with a person (a coach)")
     assert "call your local emergency number now" in ana.text and "911" not in ana.text
     await ana.say("/resources")
-    assert "I don't have services checked for Ireland yet" in ana.text
+    assert "I don't have services checked for Germany yet" in ana.text
     await ana.say("/cancel")
     await ana.say("should I stop my methadone?")
     assert "911" not in ana.text and "SAMHSA" not in ana.text
     assert "don't stop methadone or buprenorphine suddenly" in ana.text
+
+
+async def test_someone_in_ireland_gets_irish_lines(core: RecoveryBot) -> None:
+    ana = Person(core)
+    await onboard(ana, name="Ana", country="Ireland", checkin="9pm")
+    await ana.press("Later")
+    await ana.say(CRISIS_TEXT)
+    assert "call 112" in ana.text and "116 123" in ana.text and "50808" in ana.text
+    assert "911" not in ana.text and "988" not in ana.text
 
 
 async def test_crisis_mid_check_in_and_the_check_in_resumes(core: RecoveryBot) -> None:

@@ -189,12 +189,13 @@ class Listener:
 
 def _detail(heard: Mapping[str, Any]) -> str | None:
     """What a kind's behaviour may depend on: a question's topic, the harm, the facet; else
-    `unsure` when the model (no rule) heard the kind with a score below UNSURE_SCORE, so a
-    state can take such an answer as it is (`non_answer:unsure: accept` at the name
-    question: "Uma" and "Emma" read a little like "um" and "meh")."""
-    for key in ("topic", "harm", "facet"):
+    `unsure` when the model (no rule, and for distress no feeling word) heard the kind with a
+    score below UNSURE_SCORE, so a state can take such an answer as it is (at the name
+    question: "Uma" and "Emma" read a little like "um" and "meh", "Eve" like "sad")."""
+    sure = bool(heard.get("rule")) or float(heard.get("score") or 0.0) >= UNSURE_SCORE
+    for key in ("topic", "harm"):
         if heard.get(key):
             return str(heard[key])
-    if not heard.get("rule") and float(heard.get("score") or 0.0) < UNSURE_SCORE:
-        return UNSURE
-    return None
+    if heard.get("facet") and (sure or heard.get("felt")):
+        return str(heard["facet"])
+    return None if sure else UNSURE

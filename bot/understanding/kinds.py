@@ -65,6 +65,8 @@ class Understanding:
         scores: every kind's probability from the model.
         rule: the id of the rule that decided, if one did.
         facet: for distress, the feeling under it (see RISK_FACETS); else None.
+        felt: for distress, whether a feeling word was heard ("sad", "lonely"), not only the
+            model's guess (which falls back to the facet "sad": "Eve" scores like "sad").
         harm: for a harmful entry, what kind of harm ("dosing", "alone", "hiding"...).
         topic: for a question, what it is about ("name", "private", "human"...).
         gist: what a reflection may say back.
@@ -75,6 +77,7 @@ class Understanding:
     scores: dict[str, float] = field(default_factory=dict)
     rule: str | None = None
     facet: str | None = None
+    felt: bool = False
     harm: str | None = None
     topic: str | None = None
     gist: Gist = field(default_factory=Gist)
@@ -88,5 +91,5 @@ class Understanding:
     def as_dict(self) -> dict[str, Any]:
         """For templates and conversation state (JSON-safe)."""
         return {"kind": self.kind, "score": round(self.score, 3), "rule": self.rule,
-                "facet": self.facet, "harm": self.harm, "topic": self.topic,
+                "facet": self.facet, "felt": self.felt, "harm": self.harm, "topic": self.topic,
                 "gist": self.gist.as_dict(), "text": self.text}

@@ -67,9 +67,13 @@ class Language:
     question_starts: frozenset[str]
 
 
-def _ordered(data: dict[str, Any] | None, where: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _ordered(data: dict[str, Any] | None, where: str,
+             whole_words: bool = False) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Named pattern lists in order; `whole_words`: each matches only whole words ("numb"
+    is not in "number")."""
     return tuple(
-        (str(name), _alternation([str(p) for p in patterns], f"{where}.{name}"))
+        (str(name), _alternation([rf"\b(?:{p})\b" if whole_words else str(p)
+                                  for p in patterns], f"{where}.{name}"))
         for name, patterns in (data or {}).items()
     )
 
@@ -110,7 +114,7 @@ def compile_language(data: dict[str, Any]) -> Language:
         past=frozenset(str(v) for v in data.get("past") or []),
         own_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("own") or []),
         plain_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("plain") or []),
-        feelings=_ordered(data.get("feelings"), "feelings"),
+        feelings=_ordered(data.get("feelings"), "feelings", whole_words=True),
         min_score={str(k): float(v) for k, v in (data.get("min_score") or {}).items()},
         question_starts=frozenset(str(w) for w in data.get("question_starts") or []),
     )

@@ -22,6 +22,9 @@ from bot.understanding.reflect import gist
 
 MODEL_FILE = "model.npz"
 SHORT_WORDS = 6  # greetings and thanks are short; a longer message says more than that
+# A feeling word in a message this short is the feeling (the model reads a lone word weakly).
+FEELING_WORD_MAX = 3
+FEELING_WORD_KINDS = ("content", "change_talk", "sustain_talk", "distress")
 
 
 def rule_kind(text: str, lang: Language) -> tuple[str, str] | None:
@@ -84,12 +87,21 @@ def understand(text: str, locale: str = "en") -> Understanding:
         if score < lang.min_score.get(kind, 0.0):
             kind, score = "content", scores.get("content", 0.0)  # not sure enough
     key = plain(text)
+    said = gist(text, lang)
+    if (rule is None and kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
+            and (said.feeling is not None
+                 or _first(lang.facets, key) not in (None, "sad"))):  # "sad" is loose
+        # "crap", "so tired", "awful": a feeling said in a word or three, whatever the
+        # model half-heard (it scores a lone word weakly); never "Nice to meet you, crap".
+        kind, score, rule = "distress", 1.0, "distress.feeling_word"
+    facet = _first(lang.facets, key) if kind == "distress" else None
     return Understanding(
         kind=kind, score=score, scores=scores, rule=rule,
-        facet=(_first(lang.facets, key) or "sad") if kind == "distress" else None,
+        facet=(facet or "sad") if kind == "distress" else None,
+        felt=kind == "distress" and (facet is not None or said.feeling is not None),
         harm=_first(lang.harms, key) if kind == "harmful" else None,
         topic=_first(lang.questions, key) if kind == "question" else None,
-        gist=gist(text, lang), text=text,
+        gist=said, text=text,
     )
 
 

@@ -3,6 +3,8 @@ of the buttons"; a close call at the pub is good news, not a lapse."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import RecoveryBot
 from bot.understanding import understand
 from tests.helpers import Person
@@ -45,9 +47,10 @@ def test_worn_out_by_life_is_a_feeling_and_worn_out_by_the_bot_is_annoyance() ->
 
 
 async def test_names_the_model_half_hears_as_um_are_taken_as_names(core: RecoveryBot) -> None:
-    """"Uma" and "Emma" read a little like "um" and "meh" to the model; at the name question
-    they are names. A plain non-answer ("dunno") is still heard as one."""
-    for n, name in enumerate(("Uma", "Emma", "Ida", "Ummi")):
+    """"Uma" and "Emma" read a little like "um" and "meh" to the model, "Eve" like "sad"; at
+    the name question they are names. A plain non-answer ("dunno") is still heard as one, and
+    a feeling ("sad", "lonely") as a feeling."""
+    for n, name in enumerate(("Uma", "Emma", "Ida", "Ummi", "Eve")):
         person = Person(core, f"named{n}")
         await person.say("/start")
         await person.press("That's okay with me")
@@ -59,3 +62,20 @@ async def test_names_the_model_half_hears_as_um_are_taken_as_names(core: Recover
     await shy.press("That's okay with me")
     await shy.say("dunno")
     assert shy.templates[0] != "onboarding/reflect_name"
+    for n, feeling in enumerate(("sad", "so lonely", "crap", "so tired", "awful")):
+        low = Person(core, f"low{n}")
+        await low.say("/start")
+        await low.press("That's okay with me")
+        await low.say(feeling)
+        assert low.templates[0] != "onboarding/reflect_name", feeling
+
+
+@pytest.mark.parametrize(("text", "feeling"), [
+    ("crap", "rough"), ("so tired", "tired"), ("feeling down", "low"),
+    ("new number btw", None), ("cutting down", None), ("not cutting down", None),
+])
+def test_a_feeling_in_a_word_or_three_is_the_feeling(text: str, feeling: str | None) -> None:
+    """Whole words only ("numb" is not in "number"; "down" in "cutting down" is no mood)."""
+    heard = understand(text, "en")
+    assert heard.gist.feeling == feeling
+    assert (heard.kind == "distress") == (feeling is not None)

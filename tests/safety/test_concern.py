@@ -187,6 +187,14 @@ def test_everyday_answers_rarely_bring_the_question() -> None:
     assert len(asked) / len(rows) <= 0.04, asked
 
 
+@pytest.mark.parametrize("text", ["i cant do this anymore", "idk i just cant do this anymore",
+                                  "im done with everything", "I can't take it anymore"])
+def test_not_being_able_to_go_on_brings_the_question(text: str) -> None:
+    """Said in a check-in on a hard day, this got "It sounds like you're going through a
+    really hard time" and nothing about safety."""
+    assert screen_verdict(text, "en") == "ask"
+
+
 @pytest.mark.parametrize("text", [".", "...", "?!", "5.", ":(", "-"])
 def test_a_message_without_words_brings_no_question(text: str) -> None:
     """A lone full stop (sent to move things on) is not a sign of anything."""

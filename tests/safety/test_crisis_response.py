@@ -168,6 +168,27 @@ async def test_crisis_mid_check_in_and_the_check_in_resumes(core: RecoveryBot) -
     assert (event.category, event.rule) == ("violence", "violence.being_hurt")
 
 
+async def test_after_the_direct_question_mid_check_in_the_question_comes_back_plainly(
+    core: RecoveryBot,
+) -> None:
+    """"Let's carry on." then "Back to your check-in" said the same thing twice, and the
+    question came back with its whole "days like this are part of recovery" again."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/checkin")
+    await sam.press("Really hard")
+    await sam.say("9")
+    await sam.press("More than I meant to")
+    assert sam.templates == ["checkin/ask_what_happened"]
+    await sam.say("idk i just cant do this anymore")
+    assert sam.templates == ["safety/crisis_check"]
+    await sam.say("no im not in danger just tired")
+    assert sam.templates == ["safety/crisis_check_safe", "system/resuming",
+                             "checkin/ask_what_happened"]
+    assert "Let's carry on" not in sam.text and "undo" not in sam.last[-1].text
+
+
 async def test_safety_events_keep_no_text_and_go_with_the_person(core: RecoveryBot) -> None:
     sam = Person(core)
     await sam.say("he won't wake up after using, his lips are blue")

@@ -121,7 +121,7 @@ class Listener:
         elif then == "reask":
             if behaviour.reply:
                 await run.say(behaviour.reply, extra)
-            await run.prompt_current(extra={"again": True})
+            await run.prompt_current(extra={"asked_before": True})
         elif then == "easier":
             tries = frame.facts.setdefault(TRIES, {})
             tries[state.name] = int(tries.get(state.name, 0)) + 1
@@ -131,7 +131,7 @@ class Listener:
                 return
             if behaviour.reply:
                 await run.say(behaviour.reply, extra)
-            await run.prompt_current(state.easier, extra={"again": True})
+            await run.prompt_current(state.easier, extra={"asked_before": True})
         elif then == "skip":
             if behaviour.reply:
                 await run.say(behaviour.reply, extra)
@@ -160,7 +160,7 @@ class Listener:
             return True
         if behaviour.reply:
             await self.run.say(behaviour.reply, extra)
-        await self.run.prompt_current(extra={"again": True})
+        await self.run.prompt_current(extra={"asked_before": True})
         return True
 
     async def _elaborated(self, state: State, kind: str, value: Any,

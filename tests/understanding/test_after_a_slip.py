@@ -1,0 +1,22 @@
+"""After a slip, the answers to "what might help next time?" are heard for what they are."""
+
+from __future__ import annotations
+
+from bot.app import RecoveryBot
+from tests.helpers import Person, onboard
+
+
+async def test_not_knowing_what_would_help_is_never_praised_as_a_plan(core: RecoveryBot) -> None:
+    """After a slip, "what might help next time?": "not sure what would help" is a shrug, and
+    "i dont know what to do" is someone stuck; neither is "worth having ready"."""
+    jo = Person(core)
+    await onboard(jo)
+    await jo.press("Later")
+    await jo.say("had 3 pints last night, more than i wanted")
+    await jo.say("the wife had a go at me")
+    assert jo.templates[-1] == "lapse/ask_next_time"
+    await jo.say("not sure what would help")
+    assert jo.templates[0] == "listen/non_answer"
+    await jo.say("i dont know what to do")
+    assert "worth having ready" not in jo.text and "Having something ready" not in jo.text
+    assert "You don't need an answer" in jo.text or "nobody has an answer" in jo.text

@@ -87,6 +87,13 @@ def understand(text: str, locale: str = "en") -> Understanding:
         if score < lang.min_score.get(kind, 0.0):
             kind, score = "content", scores.get("content", 0.0)  # not sure enough
     key = plain(text)
+    topic = _first(lang.questions, key)
+    if rule is None and topic is not None and kind != "discord" and (
+            topic == "reminder" or looks_like_question(text, lang)):
+        # Asked about something the bot answers ("does this cost money", "remind me to take
+        # my meds"), whatever the model made of it (annoyance aside): answered, never taken
+        # as a disclosure.
+        kind, score, rule = "question", 1.0, f"question.{topic}"
     said = gist(text, lang)
     if (rule is None and kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
             and (said.feeling is not None
@@ -100,7 +107,7 @@ def understand(text: str, locale: str = "en") -> Understanding:
         facet=(facet or "sad") if kind == "distress" else None,
         felt=kind == "distress" and (facet is not None or said.feeling is not None),
         harm=_first(lang.harms, key) if kind == "harmful" else None,
-        topic=_first(lang.questions, key) if kind == "question" else None,
+        topic=topic if kind == "question" else None,
         gist=said, text=text,
     )
 

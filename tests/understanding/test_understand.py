@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import RecoveryBot
 from bot.storage.models import Person as PersonRow
 from bot.understanding import understand
-from tests.helpers import Person
+from tests.helpers import Person, onboard
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -81,3 +81,28 @@ async def test_a_question_at_the_name_question_is_answered_not_kept_as_the_name(
     assert sam.templates[-1] == asked  # ...and the name asked for again
     await sam.say("Sam")
     assert await stored_name(core, sam.key) == "Sam"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("remind me to take my meds", "reminder"),  # was "harmful": "I won't keep that one"
+    ("can you remind me tomorrow at 6 to go to my meeting", "reminder"),
+    ("does this cost money", "cost"),  # was content: "How are you feeling about it?"
+])
+def test_questions_about_what_the_bot_answers_are_heard_as_questions(
+    text: str, topic: str
+) -> None:
+    heard = understand(text, "en")
+    assert (heard.kind, heard.topic) == ("question", topic)
+
+
+def test_annoyance_about_reminders_stays_annoyance() -> None:
+    assert understand("stop sending me reminders", "en").kind == "discord"
+
+
+async def test_a_reminder_asked_for_gets_an_honest_answer(core: RecoveryBot) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("remind me to take my meds")
+    assert "I can't set one-off reminders yet" in sam.text and "/checkin_time" in sam.text
+    assert "won't keep that one" not in sam.text

@@ -54,6 +54,7 @@ class Language:
     second_person: dict[str, str]
     verb_after_you: dict[str, str]
     fillers: re.Pattern[str]
+    hedges: re.Pattern[str]  # said after the point: "drink less i guess"
     stances: tuple[tuple[str, re.Pattern[str]], ...]
     weak_endings: frozenset[str]
     whole_before_to: frozenset[str]  # "more than I meant to": a "to" that ends a thought
@@ -103,6 +104,8 @@ def compile_language(data: dict[str, Any]) -> Language:
         verb_after_you={str(k): str(v) for k, v in (data.get("verb_after_you") or {}).items()},
         fillers=re.compile(r"^(?:" + "|".join(fillers) + r")\b[\s,]*") if fillers
         else re.compile(r"(?!)"),
+        hedges=re.compile(r"(?:^|\s)(?:" + "|".join(str(h) for h in data.get("hedges") or [])
+                          + r")$") if data.get("hedges") else re.compile(r"(?!)"),
         stances=tuple(
             (str(name), re.compile(r"^(?:" + "|".join(str(p) for p in pats) + r")\b\s*"))
             for name, pats in (data.get("stances") or {}).items()

@@ -100,6 +100,12 @@ def _strip_openings(words: list[str], lang: Language) -> tuple[list[str], str | 
                 break
         else:
             break
+    for _ in range(3):  # and hedges after the point: "drink less i guess"
+        text = " ".join(words)
+        match = lang.hedges.search(text)
+        if not match or match.start() == 0:
+            break
+        words = text[:match.start()].split()
     return words, stance
 
 

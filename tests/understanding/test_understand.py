@@ -106,3 +106,11 @@ async def test_a_reminder_asked_for_gets_an_honest_answer(core: RecoveryBot) -> 
     await sam.say("remind me to take my meds")
     assert "I can't set one-off reminders yet" in sam.text and "/checkin_time" in sam.text
     assert "won't keep that one" not in sam.text
+
+
+@pytest.mark.parametrize(("text", "said_back"), [
+    ("drink less i guess", "drinking less"),  # was "drinking less you guess"
+    ("be a better dad tbh", "being a better dad"),
+])
+def test_hedges_after_the_point_are_not_said_back(text: str, said_back: str) -> None:
+    assert understand(text, "en").gist.ing == said_back

@@ -60,6 +60,7 @@ class Language:
     whole_before_to: frozenset[str]  # "more than I meant to": a "to" that ends a thought
     ing_forms: dict[str, str]
     verbs: frozenset[str]
+    compound_heads: frozenset[str]  # "work stress", "drink problems": a noun, not a verb
     past: frozenset[str]
     own_topics: frozenset[str]
     plain_topics: frozenset[str]
@@ -114,6 +115,7 @@ def compile_language(data: dict[str, Any]) -> Language:
         whole_before_to=frozenset(str(w) for w in data.get("whole_before_to") or []),
         ing_forms={str(k): str(v) for k, v in (data.get("ing_forms") or {}).items()},
         verbs=frozenset(str(v) for v in data.get("verbs") or []),
+        compound_heads=frozenset(str(v) for v in data.get("compound_heads") or []),
         past=frozenset(str(v) for v in data.get("past") or []),
         own_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("own") or []),
         plain_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("plain") or []),

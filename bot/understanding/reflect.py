@@ -191,7 +191,7 @@ def gist(text: str, lang: Language) -> Gist:
         form, words = "clause", second_person(words, lang)
     elif words[0] in lang.past:
         form, words = "clause", ["you", *second_person(words, lang)]
-    elif words[0] in lang.verbs:
+    elif words[0] in lang.verbs and not (len(words) > 1 and words[1] in lang.compound_heads):
         form, words = "verb", second_person(words, lang)
     elif words[0].endswith("ing") and len(words[0]) > 4 and words[0] not in lang.own_topics:
         form, words = "doing", second_person(words, lang)  # "going to meetings"

@@ -114,3 +114,9 @@ async def test_a_reminder_asked_for_gets_an_honest_answer(core: RecoveryBot) -> 
 ])
 def test_hedges_after_the_point_are_not_said_back(text: str, said_back: str) -> None:
     assert understand(text, "en").gist.ing == said_back
+
+
+def test_a_noun_made_of_a_verb_and_a_noun_is_said_back_as_a_noun() -> None:
+    heard = understand("work stress", "en").gist
+    assert (heard.form, heard.phrase) == ("noun", "work stress")  # not "working stress"
+    assert understand("work less", "en").gist.ing == "working less"

@@ -169,6 +169,23 @@ def _score(words: list[str], position: int, lang: Language) -> float:
         1.5 if _clause_topics(words, lang) else 0.0)
 
 
+# Someone else's feeling, not theirs: "my wife is fed up with me" is not "you feel frustrated".
+_OTHERS = frozenset({"he", "she", "they", "hes", "shes", "theyre", "wife", "husband",
+                     "partner", "mum", "mom", "mam", "dad", "boss", "son", "daughter", "brother",
+                     "sister", "friend", "mate", "girlfriend", "boyfriend", "gf", "bf",
+                     "everyone", "everybody", "people", "family", "kids", "parents"})
+
+
+def _own_feeling(key: str, lang: Language) -> str | None:
+    """The first feeling word said of the person themselves (not of someone just named)."""
+    for name, pattern in lang.feelings:
+        for match in pattern.finditer(key):
+            before = key[:match.start()].split()[-3:]
+            if not _OTHERS.intersection(before):
+                return name
+    return None
+
+
 def gist(text: str, lang: Language) -> Gist:
     """What a reflection of `text` may use (see the module docstring)."""
     best: tuple[float, list[str], str | None] | None = None
@@ -182,7 +199,7 @@ def gist(text: str, lang: Language) -> Gist:
         if best is None or score > best[0]:
             best = (score, words, stance)
     topics = topics_of(text, lang)
-    feeling = next((name for name, pattern in lang.feelings if pattern.search(plain(text))), None)
+    feeling = _own_feeling(plain(text), lang)
     if best is None:
         return Gist(topics=topics, feeling=feeling)
     _, words, stance = best

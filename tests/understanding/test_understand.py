@@ -120,3 +120,14 @@ def test_a_noun_made_of_a_verb_and_a_noun_is_said_back_as_a_noun() -> None:
     heard = understand("work stress", "en").gist
     assert (heard.form, heard.phrase) == ("noun", "work stress")  # not "working stress"
     assert understand("work less", "en").gist.ing == "working less"
+
+
+@pytest.mark.parametrize(("text", "feeling"), [
+    ("my wife is fed up with me", None),  # was "you were feeling frustrated"
+    ("im fed up", "frustrated"),
+    ("my boss is angry and im scared", "scared"),
+])
+def test_a_feeling_is_theirs_only_when_they_say_it_of_themselves(
+    text: str, feeling: str | None
+) -> None:
+    assert understand(text, "en").gist.feeling == feeling

@@ -168,7 +168,7 @@ def test_the_learned_screen_meets_most_crises_told_indirectly_on_blind_sets(name
     """Floors well under the measured figures (resources/safety/README.md), so a model or
     data change that loses the wider net fails here; the sets are never tuned on. The
     ceiling on hard negatives asked was 16%; everyday messages counting five times in
-    training (more crises met, 83-96%) brought blind 2 to 17%."""
+    training (more crises met, 83-95%) brought blind 2 to 16-17%."""
     positives = [m["text"] for m in crisis(name)]
     hard = [m["text"] for m in negatives(name)]
     met_now = [t for t in positives if screen_verdict(t, "en")]

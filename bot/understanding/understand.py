@@ -16,7 +16,7 @@ import functools
 
 from bot.paths import understanding_dir
 from bot.textmodel import load_model, message_features
-from bot.understanding.kinds import Understanding
+from bot.understanding.kinds import Gist, Understanding
 from bot.understanding.language import Language, language, plain
 from bot.understanding.reflect import gist
 
@@ -62,6 +62,22 @@ def _first(table: tuple[tuple[str, object], ...], key: str) -> str | None:
     return None
 
 
+def _asks_about(text: str, topic: str | None, kind: str, lang: Language) -> bool:
+    """Asked about something the bot answers ("does this cost money", "remind me to take my
+    meds"), whatever the model made of it (annoyance aside): answered, never taken as a
+    disclosure."""
+    return topic is not None and kind != "discord" and (
+        topic == "reminder" or looks_like_question(text, lang))
+
+
+def _feeling_in_a_word(key: str, kind: str, said: Gist, lang: Language) -> bool:
+    """"crap", "so tired", "awful": a feeling said in a word or three, whatever the model
+    half-heard (it scores a lone word weakly); never "Nice to meet you, crap". The facet "sad"
+    is left out here: its pattern is loose ("cutting down")."""
+    return (kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
+            and (said.feeling is not None or _first(lang.facets, key) not in (None, "sad")))
+
+
 @functools.lru_cache(maxsize=256)
 def understand(text: str, locale: str = "en") -> Understanding:
     """What kind of thing `text` says (see the module docstring)."""
@@ -88,18 +104,10 @@ def understand(text: str, locale: str = "en") -> Understanding:
             kind, score = "content", scores.get("content", 0.0)  # not sure enough
     key = plain(text)
     topic = _first(lang.questions, key)
-    if rule is None and topic is not None and kind != "discord" and (
-            topic == "reminder" or looks_like_question(text, lang)):
-        # Asked about something the bot answers ("does this cost money", "remind me to take
-        # my meds"), whatever the model made of it (annoyance aside): answered, never taken
-        # as a disclosure.
-        kind, score, rule = "question", 1.0, f"question.{topic}"
     said = gist(text, lang)
-    if (rule is None and kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
-            and (said.feeling is not None
-                 or _first(lang.facets, key) not in (None, "sad"))):  # "sad" is loose
-        # "crap", "so tired", "awful": a feeling said in a word or three, whatever the
-        # model half-heard (it scores a lone word weakly); never "Nice to meet you, crap".
+    if rule is None and _asks_about(text, topic, kind, lang):
+        kind, score, rule = "question", 1.0, f"question.{topic}"
+    elif rule is None and _feeling_in_a_word(key, kind, said, lang):
         kind, score, rule = "distress", 1.0, "distress.feeling_word"
     facet = _first(lang.facets, key) if kind == "distress" else None
     return Understanding(

@@ -68,6 +68,16 @@ def ing_form(verb: str, lang: Language) -> str:
     return verb + "ing"
 
 
+def _ing_all(words: list[str], lang: Language) -> list[str]:
+    """The first verb, and a verb right after "and" or "or", in the -ing form: "stop drinking
+    and see them" -> "stopping drinking and seeing them"."""
+    out = [ing_form(words[0], lang)]
+    for before, word in zip(words, words[1:], strict=False):
+        out.append(ing_form(word, lang) if before in ("and", "or") and word in lang.verbs
+                   else word)
+    return out
+
+
 def second_person(words: list[str], lang: Language) -> list[str]:
     """First person -> second person, word by word, with the verb after "I" agreeing."""
     out: list[str] = []
@@ -113,11 +123,21 @@ def _cut(words: list[str], lang: Language, limit: int = MAX_WORDS) -> list[str]:
     """At most `limit` words (a clause of up to WHOLE_CLAUSE words whole), not ending on a
     word that leaves the phrase hanging."""
     words = words if len(words) <= WHOLE_CLAUSE else words[:limit]
+    stripped = False
     while words and (words[-1] in lang.weak_endings or words[-1].isdigit()):
         if words[-1] == "to" and len(words) > 1 and words[-2] in lang.whole_before_to:
             break  # "more than you meant to": the thought is whole
-        words = words[:-1]
+        words, stripped = words[:-1], True
+    if stripped and words and words[-1] in lang.verbs:
+        # "...a hangover and call [her]": a verb left without its object; end before the
+        # "and" that brought it, if there is one ("waking up without a hangover").
+        joins = [i for i, word in enumerate(words) if word in _JOINS and i >= MIN_WORDS]
+        if joins:
+            words = words[:joins[-1]]
     return words
+
+
+_JOINS = frozenset({"and", "or", "but", "then"})
 
 
 _OWNED = frozenset({"", "my", "our", "the", "me", "mi", "and", "&", "for", "with"})
@@ -223,7 +243,7 @@ def gist(text: str, lang: Language) -> Gist:
     if proper:
         words = [proper.get(word, word) for word in words]
     phrase = " ".join(words)
-    ing = (" ".join([ing_form(words[0], lang), *words[1:]]) if form == "verb"
+    ing = (" ".join(_ing_all(words, lang)) if form == "verb"
            else phrase if form == "doing" else None)
     if form == "doing":
         form = "verb"

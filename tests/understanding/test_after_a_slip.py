@@ -1,4 +1,4 @@
-"""After a slip, the answers to "what might help next time?" are heard for what they are."""
+"""Answers heard for what they are after a slip and inside a hard feeling."""
 
 from __future__ import annotations
 
@@ -20,3 +20,18 @@ async def test_not_knowing_what_would_help_is_never_praised_as_a_plan(core: Reco
     await jo.say("i dont know what to do")
     assert "worth having ready" not in jo.text and "Having something ready" not in jo.text
     assert "You don't need an answer" in jo.text or "nobody has an answer" in jo.text
+
+
+async def test_good_news_told_inside_a_hard_feeling_is_not_called_a_burden(
+    core: RecoveryBot,
+) -> None:
+    """Asked to say more about a hard feeling, "been sober 3 weeks once" got "That's a lot to
+    be carrying"."""
+    jo = Person(core)
+    await onboard(jo)
+    await jo.press("Later")
+    await jo.say("she doesnt talk to me anymore and it hurts")
+    assert jo.templates[0].startswith("feelings/")
+    await jo.say("been sober 3 weeks once")
+    assert "a lot to be carrying" not in jo.text and "a lot to carry" not in jo.text
+    assert "worth holding on to" in jo.text or "Keep hold of it" in jo.text

@@ -131,3 +131,11 @@ def test_a_feeling_is_theirs_only_when_they_say_it_of_themselves(
     text: str, feeling: str | None
 ) -> None:
     assert understand(text, "en").gist.feeling == feeling
+
+
+@pytest.mark.parametrize(("text", "said_back"), [
+    ("drink less and save money", "drinking less and saving money"),
+    ("wake up without a hangover and call her", "waking up without a hangover"),  # not "and call"
+])
+def test_a_second_verb_reads_as_well_as_the_first(text: str, said_back: str) -> None:
+    assert understand(text, "en").gist.ing == said_back

@@ -228,6 +228,7 @@ async def test_crisis_words_said_with_a_laugh_bring_the_question_not_the_alarm(
     "paramedic here, three ODs on shift tonight, all came round. im ok, just processing",
     "I nearly killed myself laughing at my kid's school play",
     "day 2 off the booze, bit shaky in the mornings but eating fine, nurse checked me",
+    "I can't go on like this with the drinking, so I've booked a GP appointment",
 ])
 def test_crisis_words_in_everyday_talk_bring_nothing(text: str) -> None:
     assert screen_verdict(text, "en") is None

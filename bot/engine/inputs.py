@@ -82,7 +82,7 @@ def vocabulary(locale: str = "en", root: Path = RESOURCES_DIR) -> Vocabulary:
 
 def by_words(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     """The option whose words the typed text says ("pretty rough" -> "2"), longest first."""
-    key = f" {normalise(text)} "
+    key = " {} ".format(" ".join(re.sub(r"[,.;:!?]+", " ", normalise(text)).split()))
     pairs = sorted(((w, v) for v, words in table.items() for w in words), key=lambda p: -len(p[0]))
     for word, value in pairs:
         if word and (f" {word} " in key if word[0].isalnum() else word in key):

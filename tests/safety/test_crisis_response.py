@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from bot.app import RecoveryBot
@@ -224,6 +225,27 @@ async def test_the_coach_button_opens_an_urgent_handoff(core: RecoveryBot) -> No
         stored_reason = (await session.execute(text("SELECT reason FROM handoffs"))).scalar()
     assert row.urgent and row.reason == "crisis" and row.status == "waiting"
     assert stored_reason != "crisis"  # a health detail: encrypted at rest
+
+
+@pytest.mark.parametrize(("typed", "coach"), [
+    ("Yes, I'm not safe", True), ("yes please", True), ("help", True),
+    ("no im ok", False), ("im scared", False),
+])
+async def test_the_offer_of_a_coach_answered_in_words(
+    core: RecoveryBot, typed: str, coach: bool
+) -> None:
+    """"Yes, I'm not safe" typed at the offer got "Okay. I'm still here." as if they were
+    fine."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(CRISIS_TEXT)
+    await sam.say(typed)
+    if coach:
+        assert sam.templates[0] == "safety/crisis_coach_requested"
+        return
+    assert sam.templates == ["safety/crisis_check_back"]
+    assert sam.text.startswith("Okay." if typed == "no im ok" else "I hear you.")
 
 
 async def test_outside_coaching_hours_the_wait_is_told_honestly(

@@ -66,9 +66,9 @@ from bot.understanding import understand
 log = logging.getLogger(__name__)
 
 
-
 class _Discard(Exception):  # noqa: N818 - not an error: rolls a step's transaction back
     """Raised inside a transaction whose writes must not be kept."""
+
 
 MAX_ATTEMPTS = 6
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)

@@ -37,6 +37,7 @@ from bot.referrals.view import (
     crisis_facts,
     directory_for,
     entry_view,
+    has_checked_data,
     notice_lines,
     own_emergency_number,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "load_directory",
     "normalize_country",
     "crisis_directory",
+    "has_checked_data",
     "notice_lines",
     "own_emergency_number",
     "validate_referral_files",

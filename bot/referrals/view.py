@@ -66,12 +66,17 @@ def directory_for(country: str | None, default_country: str) -> CountryDirectory
         return None
 
 
+def has_checked_data(country: str | None) -> bool:
+    """Whether `country` has a referral file of its own (sourced numbers and services)."""
+    return bool(country) and normalize_country(country or "") in available_countries()
+
+
 def crisis_directory(country: str | None, default_country: str) -> CountryDirectory | None:
     """The directory whose numbers a person in crisis is given: their own country's; the
     default country's (named as such) while we don't know theirs; none when their country is
     known and we have no checked numbers for it (911 told to someone in Ireland is worse than
     "your local emergency number")."""
-    if country and normalize_country(country) not in available_countries():
+    if country and not has_checked_data(country):
         return None
     return directory_for(country, default_country)
 
@@ -82,7 +87,7 @@ def own_emergency_number(country: str | None) -> str | None:
 
     Before a person has told us their country we don't guess one (911 is no use in the UK).
     """
-    if not country or normalize_country(country) not in available_countries():
+    if not country or not has_checked_data(country):
         return None
     directory = directory_for(country, normalize_country(country))
     return directory.emergency_number if directory else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.engine.actions import ActionResult
 from bot.ports import Call
-from bot.referrals import categories_for, category_entries, crisis_directory, directory_for
+from bot.referrals import categories_for, category_entries, directory_for, has_checked_data
 
 
 async def open_resources(call: Call) -> ActionResult:
@@ -12,8 +12,8 @@ async def open_resources(call: Call) -> ActionResult:
     deps = call.deps
     country = deps.person.country
     directory = directory_for(country, deps.settings.default_country)
-    own = directory is not None and country is not None and directory.country == country.upper()
-    uncovered = country if country and crisis_directory(country, country) is None else None
+    own = has_checked_data(country)
+    uncovered = country if country and not own else None
     return ActionResult(facts={
         "categories": categories_for(directory, deps.person.pathway),
         "country_name": directory.name if directory else None,

@@ -70,12 +70,12 @@ def _asks_about(text: str, topic: str | None, kind: str, lang: Language) -> bool
         topic == "reminder" or looks_like_question(text, lang))
 
 
-def _feeling_in_a_word(key: str, kind: str, said: Gist, lang: Language) -> bool:
+def _feeling_in_a_word(key: str, kind: str, said: Gist, facet: str | None) -> bool:
     """"crap", "so tired", "awful": a feeling said in a word or three, whatever the model
     half-heard (it scores a lone word weakly); never "Nice to meet you, crap". The facet "sad"
     is left out here: its pattern is loose ("cutting down")."""
     return (kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
-            and (said.feeling is not None or _first(lang.facets, key) not in (None, "sad")))
+            and (said.feeling is not None or facet not in (None, "sad")))
 
 
 @functools.lru_cache(maxsize=256)
@@ -105,11 +105,12 @@ def understand(text: str, locale: str = "en") -> Understanding:
     key = plain(text)
     topic = _first(lang.questions, key)
     said = gist(text, lang)
+    named_facet = _first(lang.facets, key)
     if rule is None and _asks_about(text, topic, kind, lang):
         kind, score, rule = "question", 1.0, f"question.{topic}"
-    elif rule is None and _feeling_in_a_word(key, kind, said, lang):
+    elif rule is None and _feeling_in_a_word(key, kind, said, named_facet):
         kind, score, rule = "distress", 1.0, "distress.feeling_word"
-    facet = _first(lang.facets, key) if kind == "distress" else None
+    facet = named_facet if kind == "distress" else None
     return Understanding(
         kind=kind, score=score, scores=scores, rule=rule,
         facet=(facet or "sad") if kind == "distress" else None,

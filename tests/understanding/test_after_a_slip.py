@@ -1,4 +1,4 @@
-"""Answers heard for what they are after a slip and inside a hard feeling."""
+"""Answers heard for what they are: after a slip, inside a hard feeling, in good news."""
 
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ async def test_good_news_told_inside_a_hard_feeling_is_not_called_a_burden(
     await jo.say("been sober 3 weeks once")
     assert "a lot to be carrying" not in jo.text and "a lot to carry" not in jo.text
     assert "worth holding on to" in jo.text or "Keep hold of it" in jo.text
+
+
+async def test_a_good_day_is_not_celebrated_as_a_milestone(core: RecoveryBot) -> None:
+    """"my mum came round and we had a proper laugh" got "That's really something! How did
+    you do it? What's helped you most to get here?"."""
+    ana = Person(core)
+    await onboard(ana, name="Ana")
+    await ana.press("Later")
+    await ana.say("my mum came round today and we had a proper laugh")
+    assert ana.templates == ["milestone/celebrate"]
+    assert "How did you do it" not in ana.text and "made the difference" not in ana.text
+    await ana.say("/cancel")
+    await ana.say("30 days sober today")
+    assert ana.templates == ["milestone/celebrate"]
+    assert "How did you do it" in ana.text or "made the difference" in ana.text

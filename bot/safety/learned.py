@@ -20,6 +20,7 @@ Inference is numpy alone (`bot.textmodel`); scikit-learn is needed only to train
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from bot.paths import safety_dir
@@ -27,6 +28,7 @@ from bot.textmodel import load_model
 from bot.textmodel.model import LinearTextModel
 
 MODEL_FILE = "crisis_model.npz"
+_BARE_COMMAND = re.compile(r"/\w+(?:@\w+)?$")
 CRISIS = "crisis"
 NONE = "none"
 
@@ -46,17 +48,19 @@ def crisis_model(locale: str = "en") -> LinearTextModel | None:
 @functools.lru_cache(maxsize=64)  # the learned screen and its gate ask of one message
 def crisis_chance(text: str, locale: str = "en") -> float:
     """The model's probability that `text` tells of a crisis (0.0 without a model, and for a
-    message with no letters: "." or "..." tells it nothing, though its few n-grams alone
-    can score high)."""
+    message with no letters or a bare command: "." or "/end" tells it nothing, though their
+    few n-grams alone can score high)."""
     model = crisis_model(locale)
-    if model is None or not has_letters(text):
+    if model is None or not is_read(text):
         return 0.0
     return model.predict(text)[CRISIS]
 
 
-def has_letters(text: str) -> bool:
-    """Whether the learned screen reads `text` at all (training scores it the same way)."""
-    return any(char.isalpha() for char in text)
+def is_read(text: str) -> bool:
+    """Whether the learned screen reads `text` at all (training scores it the same way): not
+    a message without letters, nor a bare command ("/end" is a button's word, not prose;
+    the rules still read both)."""
+    return any(char.isalpha() for char in text) and not _BARE_COMMAND.match(text.strip())
 
 
 def rules_out(text: str, locale: str = "en") -> bool:

@@ -23,11 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.paths import safety_dir
-from bot.safety.learned import CRISIS, MODEL_FILE, NONE, has_letters
+from bot.safety.learned import CRISIS, MODEL_FILE, NONE, is_read
 from bot.textmodel.examples import read_examples
 from bot.textmodel.model import LinearTextModel
+from bot.understanding.kinds import RISK_FACETS
 
 EXAMPLES_DIR = "examples"
+# Distress that is not everyday talk: the riskiest feelings, feeling worthless, and distress
+# labelled without a facet.
+ASKED_FEELINGS = frozenset(RISK_FACETS | {"worthless", None})
 REGULARISATION = 10.0  # 30 had better out-of-fold recall, met fewer blind crises (README)
 MAX_NEGATIVES_ASKED = 0.10  # of hard negatives, out of fold: the question's cost
 MAX_ROUTINE_ASKED = 0.02  # of everyday answers: one needless "are you safe?" in 50
@@ -45,11 +49,14 @@ def examples(locale: str = "en") -> list[dict[str, Any]]:
 
 
 def routine(locale: str = "en") -> list[dict[str, Any]]:
-    """Everyday messages (the understanding step's examples, distress left out) as negatives."""
+    """Everyday messages (the understanding step's examples) as negatives: a hard feeling
+    counts ("cried all afternoon, missing my mum" is to be heard, not asked "are you in
+    danger?"), but not the riskiest ones, which bring the question, nor feeling worthless."""
     from bot.understanding.training import examples as understanding_examples
 
     return [{"text": r["text"], "label": "none", "routine": True}
-            for r in understanding_examples(locale) if r["kind"] != "distress"]
+            for r in understanding_examples(locale)
+            if r["kind"] != "distress" or r.get("facet") not in ASKED_FEELINGS]
 
 
 def binary(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -113,7 +120,7 @@ def train(locale: str = "en") -> LinearTextModel:
     weights = [ROUTINE_WEIGHT if r.get("routine") else 1.0 for r in rows]
     folds = out_of_fold(texts, labels, c=REGULARISATION, classes=classes, weights=weights)
     # Scored as the screen scores them: a message with no letters is not read at all.
-    chances = [p[CRISIS] if has_letters(t) else 0.0 for p, t in zip(folds, texts, strict=True)]
+    chances = [p[CRISIS] if is_read(t) else 0.0 for p, t in zip(folds, texts, strict=True)]
     chosen = choose_threshold(chances, labels, [bool(r.get("routine")) for r in rows])
     chosen.update(choose_gate(rows, chances, chosen["threshold"], locale))
     return fit(texts, labels, c=REGULARISATION, classes=classes, weights=weights,

@@ -16,7 +16,7 @@ import functools
 
 from bot.paths import understanding_dir
 from bot.textmodel import load_model, message_features
-from bot.understanding.kinds import Gist, Understanding
+from bot.understanding.kinds import RISK_FACETS, Gist, Understanding
 from bot.understanding.language import Language, language, plain
 from bot.understanding.reflect import gist
 
@@ -126,4 +126,4 @@ def risk_facet(text: str, locale: str = "en") -> str | None:
     message is overall ("everyone would be better off without me" told as a plain answer)."""
     key = plain(text)
     facet = _first(language(locale).facets, key)
-    return facet if facet in ("hopeless", "burden", "invisible") else None
+    return facet if facet in RISK_FACETS else None

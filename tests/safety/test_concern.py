@@ -201,6 +201,22 @@ def test_a_message_without_words_brings_no_question(text: str) -> None:
     assert screen_verdict(text, "en") is None
 
 
+@pytest.mark.parametrize("text", ["/end", "/goodbye", "/bye@RecoveryBot", "/stop"])
+def test_a_bare_command_brings_no_question(text: str) -> None:
+    """"/end" to leave a coach chat got "is anyone in danger right now?" (the learned screen
+    scored it 0.81: "end" is in "end it"); a command is a button's word, not something told."""
+    assert screen_verdict(text, "en") is None
+
+
+async def test_a_crisis_after_a_command_still_gets_the_response(core: RecoveryBot) -> None:
+    """Commands are not read by the learned screen, but the rules read every message."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/checkin i want to kill myself")
+    assert sam.templates[0] == "safety/crisis_first"
+
+
 async def test_crisis_words_said_with_a_laugh_bring_the_question_not_the_alarm(
     core: RecoveryBot,
 ) -> None:

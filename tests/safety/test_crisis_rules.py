@@ -111,6 +111,8 @@ NORMALISATION_CASES = {
     "slang.dropped_g": ("stopped drinkin tuesday", "stopped drinking tuesday"),
     "slang.cant": ("I cannot breathe", "cant breathe"),
     "slang.dont": ("I do not want to live", "dont want to live"),
+    "phrase.no_reason_not_to": ("no reason not to end it", "nothing stops me from end it"),
+    "phrase.why_not": ("why not just end it all", "why wait just end it all"),
 }
 
 

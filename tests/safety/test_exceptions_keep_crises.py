@@ -1,0 +1,108 @@
+"""An idiom exception must never swallow the crisis it looks like.
+
+Each exception in crisis_lexicon.yaml was written for a false alarm ("rather die than go to the
+party", "end things with my ex", "my mum will kill me if she finds out"). Read against plain
+crises, several were far too wide: "id rather die than go on like this", "gonna end it with the
+pills tonight", "i think im dying from an overdose", "he said hell kill me if i tell the police"
+all got nothing from the rules (found by reading every exception, 2026-12-03), and a past
+marker cancelled a clause that also spoke of now ("years ago i tried to kill myself and i want
+to kill myself"). These are the messages each exception must let through, beside the idiom it
+was written for.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import crisis_screen
+from bot.safety.crisis import screen_verdict
+
+CRISES = [
+    # suicide
+    ("id rather die than go on like this", "suicide"),
+    ("id rather die than have to keep living like this", "suicide"),
+    ("id rather die than do this anymore", "suicide"),
+    ("gonna end it with the pills tonight", "suicide"),
+    ("im going to end it with my dads gun", "suicide"),
+    ("i want to kill myself to make the pain stop", "suicide"),
+    ("i want to kill myself to get away from it all", "suicide"),
+    ("they asked if i wanted to kill myself and i said no but i lied", "suicide"),
+    ("the nurse asked if i was suicidal and i told her no. it wasnt true", "suicide"),
+    ("no reason not to end it tonight", "suicide"),
+    ("why not just end it all", "suicide"),
+    # overdose
+    ("i think im dying from an overdose", "overdose"),
+    ("i overdosed on it, the fent, what do i do", "overdose"),
+    ("failed my exam so i took an overdose", "overdose"),
+    ("help me reverse an overdose now please", "overdose"),
+    ("he has all the signs of an overdose", "overdose"),
+    ("at the show my friend overdosed what do i do", "overdose"),
+    ("took 3 bags and im worried about overdosing", "overdose"),
+    ("someone is dying from an overdose in the toilets", "overdose"),
+    # self-harm
+    ("i cut myself while i was drunk last night", "self_harm"),
+    ("i cut myself on the arm again", "self_harm"),
+    ("burnt my arm on the stove on purpose", "self_harm"),
+    ("stabbed myself with a knife", "self_harm"),
+    ("my self harm scars opened up again", "self_harm"),
+    # violence
+    ("this guy hit me and took my phone", "violence"),
+    ("that man hits me when hes drunk", "violence"),
+    ("he beat me in the kitchen last night", "violence"),
+    ("he said hell kill me if i tell the police", "violence"),
+    ("he said hell kill me if i take the kids", "violence"),
+    ("my husband will kill me if he finds out i called you", "violence"),
+    ("im going to kill him for leaving me", "violence"),
+    ("ill kill him if he touches my kids again", "violence"),
+    # medical
+    ("he passed out for 10 minutes at work", "medical"),
+    # the past said beside the present ("years ago", "anniversary of", "used to" cancel a
+    # clause about the past only)
+    ("on the anniversary of her death im going to kill myself", "suicide"),
+    ("years ago i tried to kill myself and i want to kill myself", "suicide"),
+    ("ive been suicidal since last summer", "suicide"),
+    ("ive wanted to die every day since last year", "suicide"),
+    ("i have felt suicidal for most of 2024", "suicide"),
+    ("back then i wanted to die and i feel exactly the same", "suicide"),
+    ("i used to cut and i want to so bad", "self_harm"),
+]
+
+IDIOMS = [
+    "id rather die than do karaoke",
+    "ready to end things with my ex finally",
+    "im killing myself trying to get this essay done",
+    "what are the signs of an overdose",
+    "cut myself on the broken glass doing the dishes",
+    "burnt my hand on the grill at work, bit of aloe, fine",
+    "my mum is gonna kill me if she finds out i failed",
+    "that really hurt me when she said it",
+    "beat me at pool again",
+    "gonna kill him if he eats my leftovers again",
+    "why not have a lemonade instead",
+    "two years ago i tried to kill myself, today im 2 years sober",
+    "i stopped cutting a year ago and im proud",
+]
+
+ASKED = [
+    "im not going to be here tomorrow",
+    "i wont survive another night like this",
+    "my previous attempts failed. this time im doing it properly",
+    "writing a letter to my late wife. ill be with her soon",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CRISES)
+def test_a_plain_crisis_gets_the_full_response(text: str, category: str) -> None:
+    signal = crisis_screen(text, "en")
+    assert signal is not None and signal.category == category, signal
+    assert screen_verdict(text, "en") == "respond"
+
+
+@pytest.mark.parametrize("text", IDIOMS)
+def test_the_idiom_the_exception_was_written_for_still_gets_nothing(text: str) -> None:
+    assert crisis_screen(text, "en") is None
+
+
+@pytest.mark.parametrize("text", ASKED)
+def test_a_sign_the_rules_leave_is_asked_about(text: str) -> None:
+    assert screen_verdict(text, "en") == "ask"

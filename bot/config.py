@@ -169,10 +169,13 @@ class Settings(BaseSettings):
         """The database to use: DATABASE_URL, or a SQLite file inside DATA_DIR."""
         if self.database_url:
             url = self.database_url
-            # Hosting platforms hand out postgres:// URLs; SQLAlchemy async needs a driver name.
-            for prefix in ("postgres://", "postgresql://"):
+            # Hosting platforms hand out postgres:// URLs, and people write sqlite:///file;
+            # SQLAlchemy async needs a driver name.
+            for prefix, driver in (("postgres://", "postgresql+asyncpg://"),
+                                   ("postgresql://", "postgresql+asyncpg://"),
+                                   ("sqlite://", "sqlite+aiosqlite://")):
                 if url.startswith(prefix):
-                    return "postgresql+asyncpg://" + url[len(prefix) :]
+                    return driver + url[len(prefix) :]
             return url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'recovery-bot.sqlite3').resolve()}"
 

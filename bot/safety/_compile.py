@@ -17,6 +17,24 @@ from bot import yamlio
 
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 _RULE_ID = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
+_NEGATIVE_LOOKAHEAD = re.compile(r"\(\?!")
+
+
+def _balanced(pattern: str, start: int) -> str:
+    """The group opening at `start`, up to its closing parenthesis (escapes skipped)."""
+    depth, index = 0, start
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            break
+        index += 1
+    return pattern[start : index + 1]
+
+
 # Every rule's alternation is wrapped in word boundaries that also work next to non-word text.
 _WRAP_HEAD = "(?<!\\w)(?:"
 _WRAP_TAIL = ")(?!\\w)"
@@ -71,11 +89,23 @@ class Compiler:
 
         return _MACRO.sub(replace, pattern)
 
+    def lint(self, pattern: str, where: str) -> None:
+        """Records a negative lookahead that ends in a word with no `\\b`: "(?! to)" after
+        "cut" also ruled out "cut tonight", "(?! (?:a|the))" ruled out "cutting about a week
+        ago" (both let a crisis through)."""
+        for start in (m.start() for m in _NEGATIVE_LOOKAHEAD.finditer(pattern)):
+            group = _balanced(pattern, start)
+            tail = group[3:-1].rstrip(")")
+            if tail and (tail[-1].isalnum() or tail[-1] == "_") and not tail.endswith("\\b"):
+                self.error(where, f"lookahead {group!r} ends in a word without \\b, so it also "
+                           "rules out longer words that start the same; end it with \\b)")
+
     def regex(self, pattern: Any, where: str, flags: int = 0) -> re.Pattern[str] | None:
         """Compiles one pattern (macros expanded); records an error and returns None if bad."""
         if not isinstance(pattern, str) or not pattern:
             self.error(where, f"pattern {pattern!r} must be a non-empty string")
             return None
+        self.lint(pattern, where)
         try:
             return re.compile(self.expand(pattern, where), flags)
         except re.error as exc:
@@ -96,6 +126,7 @@ class Compiler:
             self.error(where, "has no `patterns` or `phrases`; give it at least one")
             return None
         for part in parts:
+            self.lint(part, where)
             try:
                 re.compile(part)
             except re.error as exc:

@@ -66,6 +66,15 @@ CRISES = [
     ("i have felt suicidal for most of 2024", "suicide"),
     ("back then i wanted to die and i feel exactly the same", "suicide"),
     ("i used to cut and i want to so bad", "self_harm"),
+    # a lookahead without \b: "(?! a)" after "cutting" also ruled out "about", "(?! to)"
+    # "tonight", "(?! in)" "in my sick" (the lint in bot/safety/_compile.py stops new ones)
+    ("i started cutting about a week ago", "self_harm"),
+    ("i keep cutting at night", "self_harm"),
+    ("need to cut asap", "self_harm"),
+    ("tonight is the night i go", "suicide"),
+    ("everyone would be better off if i go", "suicide"),
+    ("hes fitting on the floor", "medical"),
+    ("my son is fitting and wont stop", "medical"),
 ]
 
 IDIOMS = [
@@ -82,6 +91,10 @@ IDIOMS = [
     "why not have a lemonade instead",
     "two years ago i tried to kill myself, today im 2 years sober",
     "i stopped cutting a year ago and im proud",
+    "tonights the night i go to my first meeting",
+    "cutting back on sugar",
+    "shes fitting in well at the new school",
+    "coffee grounds in the compost",
 ]
 
 ASKED = [
@@ -95,6 +108,7 @@ ASKED = [
     "how many of my sleeping pills would it take",
     "what happens if i take all my lithium",
     "if i double my suboxone will i die",
+    "coffee grounds in my sick",
 ]
 
 

@@ -43,6 +43,9 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("id: suicide.word", "id: suicide.kill_myself", "used twice"),
         ("cues: [not, 'no',", "cues: [not, no,", "quote it"),
         ("priority: [overdose, suicide,", "priority: [suicide,", "priority"),
+        # "(?! to)" after "cut" also ruled out "cut tonight": a lookahead must end in \b
+        ("patterns: ['suicidal', 'suicide']", "patterns: ['suicidal(?! to)', 'suicide']",
+         "without \\b"),
     ],
 )
 def test_broken_crisis_data_is_reported(tmp_path: Path, old: str, new: str, message: str) -> None:

@@ -102,12 +102,12 @@ def concern_reason(text: str, locale: str) -> str | None:
     cue = concern_screen(text, locale=locale)
     if cue is not None:
         return None if rules_out(text, locale) else cue
+    facet = risk_facet(text, locale)  # asked about beside a medicine question too: "should i
+    if facet and not rules_out(text, locale):  # stop my antidepressants, whats the point"
+        return f"feeling.{facet}"
     if clinical_screen(text, locale) is not None:
         return None  # a question about doses or medicines: the clinical boundary answers it
-    if learned_concern(text, locale):
-        return LEARNED
-    facet = risk_facet(text, locale)
-    return f"feeling.{facet}" if facet and not rules_out(text, locale) else None
+    return LEARNED if learned_concern(text, locale) else None
 
 
 def weak_signal(text: str, locale: str) -> bool:

@@ -97,6 +97,12 @@ IDIOMS = [
     "coffee grounds in the compost",
 ]
 
+NOT_ASKED = [
+    "should i take all my meds with food",
+    "can i take 2 paracetamol with ibuprofen",
+    "is 20mg of diazepam a lot",
+]
+
 ASKED = [
     "im not going to be here tomorrow",
     "i wont survive another night like this",
@@ -109,6 +115,14 @@ ASKED = [
     "what happens if i take all my lithium",
     "if i double my suboxone will i die",
     "coffee grounds in my sick",
+    "can i take 30 of my diazepam at once",
+    "should i take all my tramadol",
+    "is 40 paracetamol a lot",
+    "what dose of insulin stops your heart",
+    "can i mix my pills with a bottle of vodka tonight, dont care what happens",
+    # hopelessness beside a medicine question (the clinical boundary answers those, and kept
+    # the feeling from being asked about)
+    "should i stop taking my antidepressants, whats the point of anything",
 ]
 
 
@@ -127,3 +141,8 @@ def test_the_idiom_the_exception_was_written_for_still_gets_nothing(text: str) -
 @pytest.mark.parametrize("text", ASKED)
 def test_a_sign_the_rules_leave_is_asked_about(text: str) -> None:
     assert screen_verdict(text, "en") == "ask"
+
+
+@pytest.mark.parametrize("text", NOT_ASKED)
+def test_an_everyday_medicine_question_is_not_asked_about(text: str) -> None:
+    assert screen_verdict(text, "en") is None

@@ -113,6 +113,7 @@ NORMALISATION_CASES = {
     "slang.dont": ("I do not want to live", "dont want to live"),
     "phrase.no_reason_not_to": ("no reason not to end it", "nothing stops me from end it"),
     "phrase.why_not": ("why not just end it all", "why wait just end it all"),
+    "phrase.havent_not": ("I haven't not thought about it once today", "have thought about it"),
 }
 
 

@@ -116,6 +116,23 @@ async def test_telegram_an_indirect_sign_brings_the_question_then_the_plan(
     assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")] == ["check"]
 
 
+async def test_telegram_a_lethal_dose_asked_about_brings_the_question_then_the_lines(
+    telegram: FakeTelegram, core: RecoveryBot
+) -> None:
+    """A dosing question is the clinical boundary's, which kept the learned screen quiet:
+    "whats a lethal dose of paracetamol" got nothing at all."""
+    sam = await onboard_sam(telegram)
+    await sam.send("whats a lethal dose of paracetamol")
+    [question] = await sam.wait_reply()
+    assert "are you thinking about ending your life" in question.text
+    await sam.press_label("Yes, I'm not safe")
+    replies = await sam.wait_reply()
+    text = "\n".join(reply.text for reply in replies)
+    assert "Samaritans" in text and "999" in text
+    assert "lethal" not in text and "paracetamol" not in text  # nothing about doses
+    assert [e.category for e in await safety_events(core, f"telegram:{SAM_ID}")][0] == "check"
+
+
 async def test_telegram_crisis_words_said_with_a_laugh_bring_the_question(
     telegram: FakeTelegram, core: RecoveryBot
 ) -> None:

@@ -114,6 +114,9 @@ NORMALISATION_CASES = {
     "phrase.no_reason_not_to": ("no reason not to end it", "nothing stops me from end it"),
     "phrase.why_not": ("why not just end it all", "why wait just end it all"),
     "phrase.havent_not": ("I haven't not thought about it once today", "have thought about it"),
+    "dialect.myself": ("gonna kill meself", "kill myself"),
+    "typo.beat": ("he is beeting me", "beating me"),
+    "typo.again": ("he hit me agen", "hit me again"),
 }
 
 

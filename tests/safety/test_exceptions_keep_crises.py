@@ -75,6 +75,40 @@ CRISES = [
     ("everyone would be better off if i go", "suicide"),
     ("hes fitting on the floor", "medical"),
     ("my son is fitting and wont stop", "medical"),
+    # plain crises in the grammar and dialects keyword rules miss (rules_devset_3 and _4)
+    ("i tried to drown myself in the bath an hour ago", "suicide"),
+    ("i will be dead by morning", "suicide"),
+    ("i cant promise ill be safe tonight", "suicide"),
+    ("I no longer wish to go on living", "suicide"),
+    ("i no want live more", "suicide"),
+    ("gonna kill meself when I get home", "suicide"),
+    ("last night alive", "suicide"),
+    ("bout to jump", "suicide"),
+    ("gave him naloxone but it wore off and hes going again", "overdose"),
+    ("tolerance is gone after 6 months clean and i just shot my old dose", "overdose"),
+    ("withdrawal fits again", "withdrawal"),
+    ("i am stop diazepam by myself, now i have the fit two times today", "withdrawal"),
+    ("men with machetes are at our door", "violence"),
+    ("dealer at door with knife", "violence"),
+    ("My son has struck me again this evening", "violence"),
+    ("my partnar is beeting me agen", "violence"),
+    ("my mum is gettin beet up by her boyfrend rite now", "violence"),
+    ("chest crushing, sweating, been on the coke", "medical"),
+    # rules_devset_5: the other categories, said plainly
+    ("vomited blood twice this morning, is that a hospital thing", "medical"),
+    ("just threw up a load of blood, like bright red, after a week long bender", "medical"),
+    ("i need to feel something so im going to slice my thigh", "self_harm"),
+    ("cant stop picking at the cuts from yesterday, reopened every one", "self_harm"),
+    ("used narcan on my brother and he came round but now hes drifting off again", "overdose"),
+    ("is 30mg of xanax bad? already took it", "overdose"),
+    ("swallowed the whole bag when the police pulled us over, feel really weird now", "overdose"),
+    ("my 2 yr old had one of my fentanyl patches in his mouth", "overdose"),
+    ("mate slumped over on the bench, breath stopped for a bit, then a massive gasp", "overdose"),
+    ("fitting again, second time today, no alcohol since tuesday", "withdrawal"),
+    ("theres whispering in the walls since i put the bottle down", "withdrawal"),
+    ("got a text from the guy i owe: we know where your kids go to school", "violence"),
+    ("partner is throwing things at me, i have a cut above my eye", "violence"),
+    ("I don't see myself living past this weekend", "suicide"),
 ]
 
 IDIOMS = [
@@ -95,6 +129,12 @@ IDIOMS = [
     "cutting back on sugar",
     "shes fitting in well at the new school",
     "coffee grounds in the compost",
+    "last year i tried to end it, now im in a different place",
+    "the man who used to hit me is in prison now",
+    "Wee one battered me with a pillow at 6am",
+    "what should I do if someone I'm with overdoses? want to be prepared",
+    "Vomited blood once, 2018. Varices. They banded them. No booze 5 years",
+    "threw up after the blood test, needles get me",
 ]
 
 NOT_ASKED = [

@@ -117,6 +117,7 @@ NORMALISATION_CASES = {
     "dialect.myself": ("gonna kill meself", "kill myself"),
     "typo.beat": ("he is beeting me", "beating me"),
     "typo.again": ("he hit me agen", "hit me again"),
+    "typo.the": ("teh only reason", "the only reason"),
 }
 
 

@@ -109,6 +109,13 @@ CRISES = [
     ("got a text from the guy i owe: we know where your kids go to school", "violence"),
     ("partner is throwing things at me, i have a cut above my eye", "violence"),
     ("I don't see myself living past this weekend", "suicide"),
+    # rules_devset_6
+    ("teh only reason i havent killed myself yet is my dog", "suicide"),
+    ("i want to disappear for good. not run away. for good.", "suicide"),
+    ("had too much G, keep going under and coming back", "overdose"),
+    ("had two fits today since stopping the clonazepam", "withdrawal"),
+    ("the loan shark threatened to burn the house down with us in it", "violence"),
+    ("stubbed 4 ciggies out on my leg tonight", "self_harm"),
 ]
 
 IDIOMS = [
@@ -155,6 +162,10 @@ ASKED = [
     "what happens if i take all my lithium",
     "if i double my suboxone will i die",
     "coffee grounds in my sick",
+    "im on the railway bridge. the trains come every 20 min",
+    "abeg tell my mama say i try. i no go see tomorrow",
+    "wala na po. this is my last message. thank you for listening",
+    "do you think god forgives people who go early on purpose",
     "can i take 30 of my diazepam at once",
     "should i take all my tramadol",
     "is 40 paracetamol a lot",

@@ -61,6 +61,8 @@ class Language:
     ing_forms: dict[str, str]
     verbs: frozenset[str]
     compound_heads: frozenset[str]  # "work stress", "drink problems": a noun, not a verb
+    joins: frozenset[str]  # "and", "or": where a reflection may be cut back to
+    others: frozenset[str]  # "my wife is fed up": someone else's feeling
     past: frozenset[str]
     own_topics: frozenset[str]
     plain_topics: frozenset[str]
@@ -116,6 +118,8 @@ def compile_language(data: dict[str, Any]) -> Language:
         ing_forms={str(k): str(v) for k, v in (data.get("ing_forms") or {}).items()},
         verbs=frozenset(str(v) for v in data.get("verbs") or []),
         compound_heads=frozenset(str(v) for v in data.get("compound_heads") or []),
+        joins=frozenset(str(v) for v in data.get("joins") or []),
+        others=frozenset(str(v) for v in data.get("others") or []),
         past=frozenset(str(v) for v in data.get("past") or []),
         own_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("own") or []),
         plain_topics=frozenset(str(t) for t in (data.get("topics") or {}).get("plain") or []),

@@ -131,13 +131,10 @@ def _cut(words: list[str], lang: Language, limit: int = MAX_WORDS) -> list[str]:
     if stripped and words and words[-1] in lang.verbs:
         # "...a hangover and call [her]": a verb left without its object; end before the
         # "and" that brought it, if there is one ("waking up without a hangover").
-        joins = [i for i, word in enumerate(words) if word in _JOINS and i >= MIN_WORDS]
+        joins = [i for i, word in enumerate(words) if word in lang.joins and i >= MIN_WORDS]
         if joins:
             words = words[:joins[-1]]
     return words
-
-
-_JOINS = frozenset({"and", "or", "but", "then"})
 
 
 _OWNED = frozenset({"", "my", "our", "the", "me", "mi", "and", "&", "for", "with"})
@@ -189,19 +186,13 @@ def _score(words: list[str], position: int, lang: Language) -> float:
         1.5 if _clause_topics(words, lang) else 0.0)
 
 
-# Someone else's feeling, not theirs: "my wife is fed up with me" is not "you feel frustrated".
-_OTHERS = frozenset({"he", "she", "they", "hes", "shes", "theyre", "wife", "husband",
-                     "partner", "mum", "mom", "mam", "dad", "boss", "son", "daughter", "brother",
-                     "sister", "friend", "mate", "girlfriend", "boyfriend", "gf", "bf",
-                     "everyone", "everybody", "people", "family", "kids", "parents"})
-
-
 def _own_feeling(key: str, lang: Language) -> str | None:
-    """The first feeling word said of the person themselves (not of someone just named)."""
+    """The first feeling word said of the person themselves (not of someone named in the
+    three words before it: `others` in the language file)."""
     for name, pattern in lang.feelings:
         for match in pattern.finditer(key):
             before = key[:match.start()].split()[-3:]
-            if not _OTHERS.intersection(before):
+            if not lang.others.intersection(before):
                 return name
     return None
 

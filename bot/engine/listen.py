@@ -147,10 +147,11 @@ class Listener:
         """Typed words where buttons were offered, matching none: a lapse, an urge, a painful
         feeling or news gets its conversation first (the question comes back after); a
         question, thanks or a hello gets its reply and the question again. Anything else:
-        False (the buttons are offered again)."""
+        False (the buttons are offered again). Plain content counts only when it tells of
+        something ("my mum came round and we talked about my dad"), never a stray word."""
         heard = self.hear(text)
         behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
-        if behaviour is None:
+        if behaviour is None or heard["kind"] == "content" and not _tells_of_something(heard):
             return False
         extra = {"heard": heard}
         if behaviour.flow is not None:
@@ -185,6 +186,12 @@ class Listener:
             await run.say(behaviour.reply, extra)
         if behaviour.flow:
             await run.push_flow(behaviour.flow, {"heard": heard})
+
+
+def _tells_of_something(heard: Mapping[str, Any]) -> bool:
+    """Whether a message says enough to be reflected: people named or a phrase of theirs."""
+    said = heard.get("gist") or {}
+    return bool(said.get("topics") or said.get("phrase"))
 
 
 def _detail(heard: Mapping[str, Any]) -> str | None:

@@ -186,14 +186,17 @@ def _score(words: list[str], position: int, lang: Language) -> float:
         1.5 if _clause_topics(words, lang) else 0.0)
 
 
-def _own_feeling(key: str, lang: Language) -> str | None:
-    """The first feeling word said of the person themselves (not of someone named in the
-    three words before it: `others` in the language file)."""
+def _own_feeling(text: str, lang: Language) -> str | None:
+    """The first feeling word said of the person themselves: not of someone named in the
+    three words before it in the same clause (`others` in the language file), so "my wife is
+    fed up" is hers, and "talked to my dad today, it was really hard" is theirs."""
+    clauses = [plain(clause) for clause in _clauses(text)]
     for name, pattern in lang.feelings:
-        for match in pattern.finditer(key):
-            before = key[:match.start()].split()[-3:]
-            if not lang.others.intersection(before):
-                return name
+        for clause in clauses:
+            for match in pattern.finditer(clause):
+                before = clause[:match.start()].split()[-3:]
+                if not lang.others.intersection(before):
+                    return name
     return None
 
 
@@ -210,7 +213,7 @@ def gist(text: str, lang: Language) -> Gist:
         if best is None or score > best[0]:
             best = (score, words, stance)
     topics = topics_of(text, lang)
-    feeling = _own_feeling(plain(text), lang)
+    feeling = _own_feeling(text, lang)
     if best is None:
         return Gist(topics=topics, feeling=feeling)
     _, words, stance = best

@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import RecoveryBot
 from bot.understanding import understand
-from tests.helpers import Person
+from tests.helpers import Person, onboard
 
 
 async def at_the_pathway_question(core: RecoveryBot) -> Person:
@@ -79,3 +79,24 @@ def test_a_feeling_in_a_word_or_three_is_the_feeling(text: str, feeling: str | N
     heard = understand(text, "en")
     assert heard.gist.feeling == feeling
     assert (heard.kind == "distress") == (feeling is not None)
+
+
+async def test_telling_of_something_at_the_start_now_buttons_is_listened_to(
+    core: RecoveryBot,
+) -> None:
+    """"I didn't quite catch which one you meant" was the answer to "my mum came round and we
+    talked about my dad": it is listened to (the optional offer then closes, as it does when
+    anything else starts). A stray word still gets the buttons again."""
+    sam = Person(core)
+    await onboard(sam)
+    assert sam.templates[-1] == "onboarding/offer"
+    await sam.say("my mum came round and we talked about my dad")
+    assert sam.templates == ["talk/reflect_and_ask"], sam.templates
+    assert "mum" in sam.text and "didn't quite catch" not in sam.text
+    await sam.say("she just doesnt get it")
+    assert "listen/harmful" not in sam.templates  # "get it" is understanding, not buying
+    assert sam.templates == ["talk/reflect_answer"], sam.templates
+    jo = Person(core, "jo")
+    await onboard(jo)
+    await jo.say("maybe")
+    assert jo.templates == ["system/invalid_choice", "onboarding/offer"]

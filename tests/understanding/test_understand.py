@@ -126,6 +126,12 @@ def test_a_noun_made_of_a_verb_and_a_noun_is_said_back_as_a_noun() -> None:
     ("my wife is fed up with me", None),  # was "you were feeling frustrated"
     ("im fed up", "frustrated"),
     ("my boss is angry and im scared", "scared"),
+    # someone named before a clause break is not the one who felt it
+    ("talked to my dad today, it was really hard", "rough"),
+    ("my dad came round. hard day", "rough"),
+    # hard work and a hard drive are no feeling
+    ("working hard on my garden", None), ("my hard drive died", None),
+    ("its hard to explain", None),
 ])
 def test_a_feeling_is_theirs_only_when_they_say_it_of_themselves(
     text: str, feeling: str | None

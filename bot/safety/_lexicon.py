@@ -38,6 +38,8 @@ class CrisisLexicon:
     joking: re.Pattern[str] | None = None  # "lol", "jk", a laughing emoji
     serious: re.Pattern[str] | None = None  # "not joking", "for real": no joke after all
     joke_asks: frozenset[str] = frozenset()  # categories and rule ids a laugh turns to a question
+    told_over: re.Pattern[str] | None = None  # "hes fine now", "10 years sober", coursework
+    danger_now: re.Pattern[str] | None = None  # "again", "tonight", "just took": not over
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def compile_crisis(data: dict[str, Any]) -> tuple[CrisisLexicon, list[str]]:
         )
     subjects = compiler.as_map(data.get("subjects"), "subjects")
     joking = compiler.as_map(data.get("joking") or {}, "joking")
+    over = compiler.as_map(data.get("over") or {}, "over")
     prefilter = _prefilter([r for c in categories for r in c.rules])
     known = {c.name for c in categories} | {r.rule_id for c in categories for r in c.rules}
     for name in compiler.as_list(joking.get("applies_to") or [], "joking.applies_to"):
@@ -150,6 +153,8 @@ def compile_crisis(data: dict[str, Any]) -> tuple[CrisisLexicon, list[str]]:
         serious=_union(compiler, joking.get("serious"), "joking.serious"),
         joke_asks=frozenset(str(x) for x in compiler.as_list(joking.get("applies_to") or [],
                                                               "joking.applies_to")),
+        told_over=_union(compiler, over.get("told_over"), "over.told_over"),
+        danger_now=_union(compiler, over.get("danger_now"), "over.danger_now"),
     )
     return lexicon, compiler.errors
 

@@ -100,7 +100,7 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     """
     lexicon = crisis_lexicon(safety_dir(locale))
     message = normalised(text, locale)
-    if lexicon.prefilter.search(message) is None:
+    if lexicon.prefilter.search(message) is None or told_as_over(lexicon, message):
         return None
     clauses = split_clauses(message)
     for category in lexicon.categories:
@@ -109,6 +109,13 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
             asks = {signal.category, signal.rule} & lexicon.joke_asks
             return replace(signal, joking=bool(asks) and said_as_joke(lexicon, text))
     return None
+
+
+def told_as_over(lexicon: CrisisLexicon, message: str) -> bool:
+    """Whether the (normalised) message tells of a danger that is over ("he pulled through",
+    "ten years sober", a nurse after a shift) and of no danger now ("again", "tonight")."""
+    return (lexicon.told_over is not None and lexicon.told_over.search(message) is not None
+            and (lexicon.danger_now is None or lexicon.danger_now.search(message) is None))
 
 
 def said_as_joke(lexicon: CrisisLexicon, text: str) -> bool:

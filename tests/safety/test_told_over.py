@@ -1,0 +1,76 @@
+"""A crisis told as over is a story, not an alarm; a crisis now that also tells of the past is
+still a crisis.
+
+Found on rules_devset_7 (written blind around time, measured once before any rule saw it):
+the rules hit 52 of its 120 hard negatives, nearly all a danger that was over ("my son
+overdosed last christmas. he pulled through and hes 10 months clean now", a nurse after a
+shift, coursework). `over:` in crisis_lexicon.yaml: a message that says the danger is over and
+says nothing of now is not read by the rules (the learned screen still reads it). Across the
+other labelled data this dropped 22 more false alarms and no crisis.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import RecoveryBot
+from bot.safety import crisis_screen
+from tests.helpers import Person, onboard
+from tests.safety.support import crisis_templates
+
+OVER = [
+    "My son overdosed last Christmas and the paramedics gave him naloxone. He pulled through "
+    "and he's 10 months clean now, living with us.",
+    "my frend od'd last yr and he is ok now, we go to meetins together",
+    "I still remember the DTs in detox in 2009. Sober ever since. Got my 15 year chip today.",
+    "Ten years ago now my ex beat me so badly I was in hospital for a week. I'm remarried, safe,"
+    " and sober.",
+    "Doing my nursing coursework on alcohol withdrawal seizures and delirium tremens",
+    "I work in A&E. We had a lad with a withdrawal seizure on my shift, he's on the ward now and"
+    " stable. Shift ended fine.",
+    "went to a&e last night with chest pain. turned out to be anxiety. ecg normal",
+    "I read that benzo withdrawal can cause seizures so I'm tapering with my GP, slowly",
+    "What do you do if someone tells you they're suicidal? I want to be prepared for my new job",
+    "five years today since my suicide attempt. made pancakes. feeling good actually",
+]
+
+STILL_NOW = [
+    ("he overdosed last year and was fine after, now hes gone blue again", "overdose"),
+    ("i was in a good place for years but i want to kill myself now", "suicide"),
+    ("10 years sober and i just took all my pills", "overdose"),
+    ("i tried to kill myself in 2019 and everyone thinks im fine now. i want to kill myself "
+     "again", "suicide"),
+    ("told everyone im fine but im going to kill myself", "suicide"),
+    ("I'm 63, 2 years sober. Had a heart attack in 2015. Crushing chest pain for the last half"
+     " hour, sweating", "medical"),
+    ("my brother survived his overdose last year, hes not breathing again", "overdose"),
+    ("withdrawal seizure this morning, im ok now but im on my own, should i just ride it out",
+     "withdrawal"),
+    ("my dad attempted suicide in 2015 and hes just rung me saying hes going to kill himself",
+     "suicide"),
+]
+
+
+@pytest.mark.parametrize("text", OVER)
+def test_a_danger_told_as_over_is_not_an_alarm(text: str) -> None:
+    assert crisis_screen(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), STILL_NOW)
+def test_a_danger_now_beside_the_past_or_an_ending_is_still_a_crisis(
+    text: str, category: str
+) -> None:
+    signal = crisis_screen(text)
+    assert signal is not None and signal.category == category, signal
+
+
+async def test_a_story_that_ended_well_is_heard_not_answered_with_crisis_lines(
+    core: RecoveryBot,
+) -> None:
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say(OVER[0])
+    assert not crisis_templates(sam.templates), sam.templates
+    await sam.say(STILL_NOW[0][0])
+    assert crisis_templates(sam.templates), sam.templates

@@ -143,15 +143,18 @@ class Listener:
         else:
             await run.accept(state, value, reply=behaviour.reply, extra=extra)
 
-    async def off_script(self, state: State, text: str) -> bool:
-        """Typed words where buttons were offered, matching none: a lapse, an urge, a painful
-        feeling or news gets its conversation first (the question comes back after); a
-        question, thanks or a hello gets its reply and the question again. Anything else:
-        False (the buttons are offered again). Plain content counts only when it tells of
-        something ("my mum came round and we talked about my dad"), never a stray word."""
+    async def off_script(self, state: State, text: str, *, buttons: bool = True) -> bool:
+        """Typed words that answer none of the buttons offered (or are no time, time zone or
+        country where one was asked): a lapse, an urge, a painful feeling or news gets its
+        conversation first (the question comes back after); a question, thanks or a hello gets
+        its reply and the question again. Anything else: False (the question is asked again,
+        with a word on how to answer). Plain content counts only beside buttons and only when
+        it tells of something ("my mum came round and we talked about my dad"): typed where a
+        place or a time was asked, it is an attempt at the answer."""
         heard = self.hear(text)
         behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
-        if behaviour is None or heard["kind"] == "content" and not _tells_of_something(heard):
+        if behaviour is None or heard["kind"] == "content" and not (
+                buttons and _tells_of_something(heard)):
             return False
         extra = {"heard": heard}
         if behaviour.flow is not None:

@@ -327,8 +327,9 @@ class Run:
         parsed: Parsed = parse_answer(spec, text, await self.current_choices(),
                                       self.engine.words)
         if not parsed.ok:
-            if (spec.type == "choice" and (self.flows[frame.flow].coaching or state.off_script)
-                    and self.listener.listens() and await self.listener.off_script(state, text)):
+            if ((self.flows[frame.flow].coaching or state.off_script) and self.listener.listens()
+                    and await self.listener.off_script(state, text,
+                                                       buttons=spec.type == "choice")):
                 return
             await self.say(parsed.error or T["unknown_command"], {"spec": spec})
             await self.reprompt()

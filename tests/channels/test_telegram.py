@@ -262,3 +262,29 @@ async def test_a_double_tap_answers_once_and_repeats_nothing(telegram: FakeTeleg
     await uma.send("Uma")  # the next message is answered, and nothing came in between
     replies = await uma.wait_reply()
     assert all("call you" not in r.text and "earlier" not in r.text for r in replies), replies
+
+
+async def test_a_hard_moment_typed_at_the_time_zone_buttons_is_heard(
+    telegram: FakeTelegram,
+) -> None:
+    """Through the Bot API double: typed instead of a time zone, a hard moment gets its
+    feeling heard (not "I couldn't find that time zone"), and the question comes back."""
+    bo = telegram.user(1004, first_name="Bo")
+    await bo.send("/start")
+    await bo.wait_reply()
+    await bo.press_label("That's okay with me")
+    await bo.wait_reply()
+    await bo.send("Bo")
+    await bo.wait_reply()
+    await bo.send("skip")
+    await bo.wait_reply()
+    await bo.press_label("Stopping")
+    await bo.wait_reply()
+    await bo.press_label("Canada")
+    await bo.wait_reply()
+    await bo.send("talked to my dad today, it was really hard")
+    [heard] = await bo.wait_reply()
+    assert "hard time" in heard.text and "couldn't find" not in heard.text
+    await bo.press_label("Let's carry on")
+    replies = await bo.wait_reply()
+    assert "Eastern (Toronto)" in bo.last_buttons(), [r.text for r in replies]

@@ -100,3 +100,25 @@ async def test_telling_of_something_at_the_start_now_buttons_is_listened_to(
     await onboard(jo)
     await jo.say("maybe")
     assert jo.templates == ["system/invalid_choice", "onboarding/offer"]
+
+
+async def test_a_hard_moment_typed_at_the_time_zone_question_is_heard_first(
+    core: RecoveryBot,
+) -> None:
+    """"I couldn't find that time zone" was the answer to "talked to my dad today, it was
+    really hard": the feeling is heard, and the question comes back after. A place that is no
+    time zone, or plain news typed there, still gets the word on how to answer."""
+    sam = await at_the_pathway_question(core)
+    await sam.press("Stopping")
+    await sam.press("Skip")
+    assert sam.templates[-1] == "onboarding/ask_timezone"
+    await sam.say("talked to my dad today, it was really hard")
+    assert sam.templates[0].startswith("feelings/"), sam.templates
+    assert "couldn't find" not in sam.text
+    await sam.press("Let's carry on")
+    assert sam.templates[-1] == "onboarding/ask_timezone"
+    for typed in ("Springfield", "my mum came round and we talked about my dad"):
+        await sam.say(typed)
+        assert sam.templates == ["system/invalid_timezone", "onboarding/ask_timezone"], typed
+    await sam.say("London")
+    assert sam.templates[-1] == "onboarding/ask_checkin"

@@ -47,7 +47,7 @@ from bot.referrals import crisis_directory, crisis_facts
 from bot.safety.concern import CHECK, CHECK_REPEAT_MINUTES, UNCLEAR, concern_screen
 from bot.safety.learned import learned_concern, rules_out
 from bot.safety.models import SafetyEvent
-from bot.safety.screen import CrisisSignal, clinical_screen, crisis_screen
+from bot.safety.screen import CrisisSignal, clinical_screen, crisis_screen, told_over
 from bot.scheduling.store import schedule_once
 from bot.understanding import risk_facet
 
@@ -98,10 +98,12 @@ def ask_reason(text: str, signal: CrisisSignal | None, locale: str) -> str | Non
 
 def concern_reason(text: str, locale: str) -> str | None:
     """Why to ask whether anyone is in danger (a cue id, "learned" or a feeling), or None.
-    A cue or a feeling counts only when the learned screen does not rule a crisis out."""
+    A cue or a feeling counts only when the learned screen does not rule a crisis out; a cue,
+    like a rule, not in a message that tells of a danger that is over ("i tried to hang myself
+    in 2014. rope snapped. now i think im the luckiest bloke alive" is a story)."""
     cue = concern_screen(text, locale=locale)
     if cue is not None:
-        return None if rules_out(text, locale) else cue
+        return None if rules_out(text, locale) or told_over(text, locale) else cue
     facet = risk_facet(text, locale)  # asked about beside a medicine question too: "should i
     if facet and not rules_out(text, locale):  # stop my antidepressants, whats the point"
         return f"feeling.{facet}"

@@ -111,6 +111,11 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     return None
 
 
+def told_over(text: str, locale: str = "en") -> bool:
+    """Whether `text` tells of a danger that is over and of none now (see `told_as_over`)."""
+    return told_as_over(crisis_lexicon(safety_dir(locale)), normalised(text, locale))
+
+
 def told_as_over(lexicon: CrisisLexicon, message: str) -> bool:
     """Whether the (normalised) message tells of a danger that is over ("he pulled through",
     "ten years sober", a nurse after a shift) and of no danger now ("again", "tonight")."""

@@ -15,6 +15,7 @@ import pytest
 
 from bot.app import RecoveryBot
 from bot.safety import crisis_screen
+from bot.safety.crisis import concern_reason
 from tests.helpers import Person, onboard
 from tests.safety.support import crisis_templates
 
@@ -32,6 +33,13 @@ OVER = [
     "I read that benzo withdrawal can cause seizures so I'm tapering with my GP, slowly",
     "What do you do if someone tells you they're suicidal? I want to be prepared for my new job",
     "five years today since my suicide attempt. made pancakes. feeling good actually",
+    # asked to learn (rules_devset_8, written blind around questions: 35 of its 120 hard
+    # negatives got the full response before)
+    "whats the difference between the DTs and normal hangover shakes",
+    "what does a fentanyl overdose look like compared to heroin? is it faster",
+    "what are the signs of domestic abuse? I work on reception at a GP surgery",
+    "if someone has a seizure should you put something in their mouth?",
+    "Reading A Little Life and it got me wondering. Why do people self harm?",
 ]
 
 STILL_NOW = [
@@ -48,6 +56,19 @@ STILL_NOW = [
      "withdrawal"),
     ("my dad attempted suicide in 2015 and hes just rung me saying hes going to kill himself",
      "suicide"),
+    # crises told as a question (rules_devset_8)
+    ("how long after taking 50 of my antidepressants do you start feeling it", "overdose"),
+    ("can you die from 40 paracetamol? I took them an hour ago", "overdose"),
+    ("hey is it true drowning is peaceful? im at the beach, i want it all to stop", "suicide"),
+    ("do i give him narcan again?? gave him one 3 mins ago and he's still blue", "overdose"),
+    ("wat do i put on a burn from an iron? did it to myself cos i needed to feel something",
+     "self_harm"),
+    ("is 60 feet high enough? im on the top of the car park", "suicide"),
+    ("how do I make sure it's not my kids who find my body?", "suicide"),
+    ("should i have a drink to stop the fits? had 2 this morning since i stopped drinking",
+     "withdrawal"),
+    ("why can i hear people whispering my name? theres no one here. last drink was thursday",
+     "withdrawal"),
 ]
 
 
@@ -62,6 +83,14 @@ def test_a_danger_now_beside_the_past_or_an_ending_is_still_a_crisis(
 ) -> None:
     signal = crisis_screen(text)
     assert signal is not None and signal.category == category, signal
+
+
+def test_a_concern_cue_in_a_story_that_ended_brings_no_question() -> None:
+    """A cue (a rope, "better off without me") counts like a rule: not in a story told as over,
+    still in a message that says nothing of an ending."""
+    assert concern_reason("the old scars on my wrist don't bother me anymore. that was a "
+                          "different person. 3 years clean", "en") is None
+    assert concern_reason("got the rope ready in the garage", "en") is not None
 
 
 async def test_a_story_that_ended_well_is_heard_not_answered_with_crisis_lines(

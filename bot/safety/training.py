@@ -34,7 +34,7 @@ EXAMPLES_DIR = "examples"
 ASKED_FEELINGS = frozenset(RISK_FACETS | {"worthless", None})
 REGULARISATION = 10.0  # 30 had better out-of-fold recall, met fewer blind crises (README)
 MAX_NEGATIVES_ASKED = 0.10  # of hard negatives, out of fold: the question's cost
-MAX_ROUTINE_ASKED = 0.02  # of everyday answers: one needless "are you safe?" in 50
+MAX_ROUTINE_ASKED = 0.015  # of everyday answers: one needless "are you safe?" in 67
 MAX_WEAK_LOST = 0.01  # of the crises only a weak signal catches, the gate may drop
 # Each everyday message counts this many times in training: they are what people write most,
 # and the threshold is held where MAX_ROUTINE_ASKED of them are asked. Chosen out of fold

@@ -45,6 +45,9 @@ OVER = [
     "od'd. had to sit in the car park for a bit",
     "writing a share: \"The first time I od'd I was 17, in a park in Leeds.\"",
     "My counsellor wants me to write a letter to the version of me who took the overdose",
+    # "still think about it": a memory, not a plan (found trying the console)
+    "my brother overdosed last christmas. he pulled through and hes 10 months clean now. still "
+    "think about it",
     # an idiom about news (rules_devset_9)
     "my mum's going to have a heart attack when she hears I got into uni",
 ]
@@ -80,6 +83,8 @@ STILL_NOW = [
     ("I'm a nurse, I know what this is. Day 2 no alcohol, coarse tremor, seeing things. I'm "
      "scared to go in", "withdrawal"),
     ("remembering the night i tried to hang myself. tonight i want to kill myself", "suicide"),
+    ("i tried to kill myself in 2019, im in a good place now but i still think about doing it",
+     "suicide"),
     # said in everyday words (rules_devset_9)
     ("lost the house money. I've got the car running in the garage with the door shut",
      "suicide"),

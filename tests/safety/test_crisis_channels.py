@@ -190,3 +190,21 @@ async def test_telegram_urgent_coach_asks_nothing_first_and_says_where_things_st
     assert reply.text.index("call 999 now") < reply.text.index("first in the queue")
     assert "Coaches are on duty now" in reply.text and "#1" in reply.text
     assert not sam.last_buttons() or "Yes, they can see it" not in sam.last_buttons()
+
+
+async def test_telegram_a_story_that_ended_gets_no_alarm_and_a_danger_now_does(
+    telegram: FakeTelegram,
+) -> None:
+    """Through the Bot API double: an overdose told as over is heard without crisis lines; the
+    same person's "hes gone blue again right now" gets the overdose response at once."""
+    sam = await onboard_sam(telegram)
+    await sam.press_label("Later")
+    await sam.wait_reply()
+    await sam.send("my brother overdosed last christmas. he pulled through and hes 10 months "
+                   "clean now")
+    [story] = await sam.wait_reply()
+    assert "999" not in story.text and "Samaritans" not in story.text, story.text
+    await sam.send("hes gone blue again right now and i cant wake him")
+    replies = await sam.wait_reply()
+    said = "\n".join(r.text for r in replies)
+    assert "overdose" in said and "999" in said, said

@@ -100,12 +100,14 @@ def crisis_screen(text: str, locale: str = "en") -> CrisisSignal | None:
     """
     lexicon = crisis_lexicon(safety_dir(locale))
     message = normalised(text, locale)
-    if lexicon.prefilter.search(message) is None or told_as_over(lexicon, message):
+    if lexicon.prefilter.search(message) is None:
         return None
     clauses = split_clauses(message)
     for category in lexicon.categories:
         signal = _screen_category(lexicon, category, clauses, message)
         if signal is not None:
+            if told_as_over(lexicon, message):  # asked only of a match: a story that ended
+                return None
             asks = {signal.category, signal.rule} & lexicon.joke_asks
             return replace(signal, joking=bool(asks) and said_as_joke(lexicon, text))
     return None

@@ -186,13 +186,13 @@ def _score(words: list[str], position: int, lang: Language) -> float:
         1.5 if _clause_topics(words, lang) else 0.0)
 
 
-def _own_feeling(text: str, lang: Language) -> str | None:
+def _own_feeling(clauses: list[str], lang: Language) -> str | None:
     """The first feeling word said of the person themselves: not of someone named in the
     three words before it in the same clause (`others` in the language file), so "my wife is
     fed up" is hers, and "talked to my dad today, it was really hard" is theirs."""
-    clauses = [plain(clause) for clause in _clauses(text)]
+    keys = [plain(clause) for clause in clauses]
     for name, pattern in lang.feelings:
-        for clause in clauses:
+        for clause in keys:
             for match in pattern.finditer(clause):
                 before = clause[:match.start()].split()[-3:]
                 if not lang.others.intersection(before):
@@ -203,7 +203,8 @@ def _own_feeling(text: str, lang: Language) -> str | None:
 def gist(text: str, lang: Language) -> Gist:
     """What a reflection of `text` may use (see the module docstring)."""
     best: tuple[float, list[str], str | None] | None = None
-    for position, clause in enumerate(_clauses(text)):
+    clauses = _clauses(text)
+    for position, clause in enumerate(clauses):
         if _ADDRESSED.search(clause):
             continue  # "why do you need my name": about the bot, not theirs to reflect
         words, stance = _strip_openings(_tokens(clause), lang)
@@ -213,7 +214,7 @@ def gist(text: str, lang: Language) -> Gist:
         if best is None or score > best[0]:
             best = (score, words, stance)
     topics = topics_of(text, lang)
-    feeling = _own_feeling(text, lang)
+    feeling = _own_feeling(clauses, lang)
     if best is None:
         return Gist(topics=topics, feeling=feeling)
     _, words, stance = best

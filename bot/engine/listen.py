@@ -143,24 +143,25 @@ class Listener:
         else:
             await run.accept(state, value, reply=behaviour.reply, extra=extra)
 
-    async def off_script(self, state: State, text: str, *, buttons: bool = True) -> bool:
+    async def off_script(self, within: str, text: str, *, buttons: bool = True) -> bool:
         """Typed words that answer none of the buttons offered (or are no time, time zone or
         country where one was asked): a lapse, an urge, a painful feeling or news gets its
         conversation first (the question comes back after); a question, thanks or a hello gets
         its reply and the question again. Anything else: False (the question is asked again,
         with a word on how to answer). Plain content counts only beside buttons and only when
         it tells of something ("my mum came round and we talked about my dad"): typed where a
-        place or a time was asked, it is an attempt at the answer."""
+        place or a time was asked, it is an attempt at the answer. `within` names the question
+        (a state, or the offer to carry on a flow set aside)."""
         heard = self.hear(text)
         behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
         if behaviour is None or heard["kind"] == "content" and not (
                 buttons and _tells_of_something(heard)):
             return False
-        extra = {"heard": heard}
+        extra = {"heard": heard, "within": within}
         if behaviour.flow is not None:
             if behaviour.reply:
                 await self.run.say(behaviour.reply, extra)
-            await self.run.push_flow(behaviour.flow, {"heard": heard, "within": state.name})
+            await self.run.push_flow(behaviour.flow, {"heard": heard, "within": within})
             return True
         if behaviour.reply:
             await self.run.say(behaviour.reply, extra)
@@ -178,11 +179,23 @@ class Listener:
         combined = first if kind in QUIET_KINDS or not first else f"{first}\n{value}"
         await run.accept(state, combined, reply=ELABORATED, extra=extra)
 
+    async def first_message(self, text: str) -> None:
+        """Someone new wrote before anything else: what needs hearing first is heard before
+        the welcome ("i relapsed last night and i feel awful" is not met by an introduction)."""
+        heard = self.hear(text)
+        behaviour = self.run.engine.listening.when_first(str(heard["kind"]))
+        if behaviour is not None and behaviour.reply:
+            await self.run.say(behaviour.reply, {"heard": heard})
+
     async def idle(self, text: str) -> None:
         """A message with no flow running: answered for what it says."""
         run = self.run
         heard = self.hear(text)
-        behaviour = run.engine.listening.when_idle(str(heard["kind"]), _detail(heard))
+        kind = run.engine.listening.kind_idle(
+            str(heard["kind"]), float(heard.get("score") or 0.0), bool(heard.get("rule")))
+        if kind != heard["kind"]:
+            heard = {**heard, "kind": kind}
+        behaviour = run.engine.listening.when_idle(kind, _detail(heard))
         extra = {"heard": heard, "after": run.conv.last_flow}
         run.conv.last_flow = None
         if behaviour.reply:

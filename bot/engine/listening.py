@@ -4,7 +4,9 @@ The understanding step (see `bot/understanding`) says what kind of thing a typed
 change talk, sustain talk, distress, a lapse, a craving, a non-answer, discord, a question,
 thanks, a greeting, good news, an entry that would be harmful in a plan, or plain content.
 `flows/_listening.yaml` says what each kind gets by default, in a flow's free-text question
-(`in_flow`) and with no flow running (`idle`); a state can override any kind with `listen:`.
+(`in_flow`), with no flow running (`idle`), typed beside buttons (`off_script`) and as the
+first message of someone new, before the welcome (`first_message`); a state can override any
+kind with `listen:`.
 
 A behaviour is a reply template (optional) and what happens next (`then`):
 
@@ -59,10 +61,21 @@ class Listening:
     in_flow_min_score: Mapping[str, float] = field(default_factory=dict)
     # Typed words where buttons were offered: kinds answered before the buttons come back.
     off_script: Mapping[str, Behaviour] = field(default_factory=dict)
+    # With no flow running: the same, for kinds whose reply says back what was heard ("it
+    # sounds like part of you is ready for something to change" of "my wife is fed up with me").
+    idle_min_score: Mapping[str, float] = field(default_factory=dict)
+    # The first message of someone new: kinds heard (a reply) before the welcome.
+    first_message: Mapping[str, Behaviour] = field(default_factory=dict)
 
     def kind_in_flow(self, kind: str, score: float, by_rule: bool) -> str:
         """`kind`, or "content" when the model is not sure enough of it inside a flow."""
         if by_rule or score >= self.in_flow_min_score.get(kind, 0.0):
+            return kind
+        return "content"
+
+    def kind_idle(self, kind: str, score: float, by_rule: bool) -> str:
+        """`kind`, or "content" when the model is not sure enough of it with no flow running."""
+        if by_rule or score >= self.idle_min_score.get(kind, 0.0):
             return kind
         return "content"
 
@@ -92,9 +105,14 @@ class Listening:
                 return self.idle[key]
         return Behaviour("say")
 
+    def when_first(self, kind: str) -> Behaviour | None:
+        """The behaviour for `kind` as someone's first message, or None (just the welcome)."""
+        return self.first_message.get(kind)
+
     def templates(self) -> list[str]:
         """Every reply template named here."""
-        return [b.reply for table in (self.in_flow, self.idle, self.off_script)
+        return [b.reply for table in (self.in_flow, self.idle, self.off_script,
+                                      self.first_message)
                 for b in table.values() if b.reply]
 
 
@@ -150,19 +168,30 @@ def load_listening(flows_dir: Path) -> tuple[Listening, list[str]]:
     idle = parse_table(raw.get("idle"), f"{LISTENING_FILE}: idle", kinds, problems)
     off_script = parse_table(raw.get("off_script"), f"{LISTENING_FILE}: off_script", kinds,
                              problems)
-    sure: dict[str, float] = {}
-    for kind, value in (raw.get("in_flow_min_score") or {}).items():
-        if kind not in kinds or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            problems.append(f"{LISTENING_FILE}: in_flow_min_score: '{kind}: {value}' must name "
-                            "a kind and a score between 0 and 1.")
-        else:
-            sure[str(kind)] = float(value)
+    first = parse_table(raw.get("first_message"), f"{LISTENING_FILE}: first_message", kinds,
+                        problems)
+    sure = parse_scores(raw, "in_flow_min_score", kinds, problems)
+    sure_idle = parse_scores(raw, "idle_min_score", kinds, problems)
     for kind in kinds:
         if kind not in in_flow and DEFAULT not in in_flow:
             problems.append(f"{LISTENING_FILE}: in_flow says nothing for '{kind}'.")
         if kind not in idle and DEFAULT not in idle:
             problems.append(f"{LISTENING_FILE}: idle says nothing for '{kind}'.")
-    return Listening(kinds, in_flow, idle, sure, off_script), problems
+    return Listening(kinds, in_flow, idle, sure, off_script, idle_min_score=sure_idle,
+                     first_message=first), problems
+
+
+def parse_scores(raw: Mapping[str, Any], key: str, kinds: tuple[str, ...],
+                 problems: list[str]) -> dict[str, float]:
+    """A mapping kind -> the score the model must reach (`in_flow_min_score`...)."""
+    scores: dict[str, float] = {}
+    for kind, value in (raw.get(key) or {}).items():
+        if kind not in kinds or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            problems.append(f"{LISTENING_FILE}: {key}: '{kind}: {value}' must name "
+                            "a kind and a score between 0 and 1.")
+        else:
+            scores[str(kind)] = float(value)
+    return scores
 
 
 def check_listening(listening: Listening, *, has_template: Callable[[str], bool],
@@ -170,7 +199,8 @@ def check_listening(listening: Listening, *, has_template: Callable[[str], bool]
     """Meaning problems of the defaults: missing templates, unknown flows."""
     problems = []
     for name, table in (("in_flow", listening.in_flow), ("idle", listening.idle),
-                        ("off_script", listening.off_script)):
+                        ("off_script", listening.off_script),
+                        ("first_message", listening.first_message)):
         for kind, behaviour in table.items():
             where = f"{LISTENING_FILE}: {name}, kind '{kind}'"
             if behaviour.reply and not has_template(behaviour.reply):
@@ -182,4 +212,7 @@ def check_listening(listening: Listening, *, has_template: Callable[[str], bool]
             if name == "off_script" and not (behaviour.flow or behaviour.then == "reask"):
                 problems.append(f"{where}: typed words beside buttons either start a flow "
                                 "or get a reply and the question again (`then: reask`).")
+            if name == "first_message" and not (behaviour.then == "say" and behaviour.reply):
+                problems.append(f"{where}: a first message gets a reply before the welcome "
+                                "(`{reply: ..., then: say}`).")
     return problems

@@ -296,7 +296,14 @@ class Run:
         if frame is None:
             person = (await self.context())["person"]
             if not person.get("onboarded"):
-                await self.start_flow("onboarding")
+                # Getting started was set aside (/cancel): what they say now is heard at the
+                # offer to carry on ("talked to my dad today, it was really hard" is listened to).
+                resuming = "onboarding" in self.conv.paused and self.listener.listens()
+                if not resuming and self.listener.listens():
+                    await self.listener.first_message(text)
+                await self.start_flow("onboarding", prompt=not resuming)
+                if resuming and self.conv.current is not None:
+                    await self.handle_text(text)
             else:
                 await self.listener.idle(text)
             return
@@ -310,7 +317,8 @@ class Run:
             by_label = {normalise(label): value for label, value in choices.items()}
             if key in by_label:
                 await self.answer_resume(by_label[key])
-            else:
+            elif not (self.listener.listens()
+                      and await self.listener.off_script(RESUME_STATE, text)):
                 await self.reprompt()
             return
         state = self.flows[frame.flow].state(frame.state)
@@ -328,7 +336,7 @@ class Run:
                                       self.engine.words)
         if not parsed.ok:
             if ((self.flows[frame.flow].coaching or state.off_script) and self.listener.listens()
-                    and await self.listener.off_script(state, text,
+                    and await self.listener.off_script(state.name, text,
                                                        buttons=spec.type == "choice")):
                 return
             await self.say(parsed.error or T["unknown_command"], {"spec": spec})
@@ -499,8 +507,9 @@ class Run:
         self.conv.frames.append(Frame(flow=name, state=flow.start, facts=facts))
         await self.goto(flow.start)
 
-    async def start_flow(self, name: str, args: str = "") -> None:
-        """A command started `name`: offer to continue a paused run, else start fresh."""
+    async def start_flow(self, name: str, args: str = "", *, prompt: bool = True) -> None:
+        """A command started `name`: offer to continue a paused run, else start fresh.
+        `prompt=False` sets up the offer to continue without asking it yet."""
         flow = self.flows[name]
         self.drop_closing_frame()
         running = next((f for f in self.conv.frames if f.flow == name), None)
@@ -517,7 +526,8 @@ class Run:
                       history=paused.history + [paused.state])
             )
             self.conv.seq += 1
-            await self.prompt_current()
+            if prompt:
+                await self.prompt_current()
             return
         await self.push_flow(name, {"args": args} if args else {})
 

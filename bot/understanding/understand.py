@@ -24,6 +24,7 @@ MODEL_FILE = "model.npz"
 SHORT_WORDS = 6  # greetings and thanks are short; a longer message says more than that
 # A feeling word in a message this short is the feeling (the model reads a lone word weakly).
 FEELING_WORD_MAX = 3
+FELT_MAX, UNSURE_FELT = 6, 0.5  # a feeling word in up to 6 words beats a guess below 0.5
 FEELING_WORD_KINDS = ("content", "change_talk", "sustain_talk", "distress")
 
 
@@ -70,11 +71,17 @@ def _asks_about(text: str, topic: str | None, kind: str, lang: Language) -> bool
         topic == "reminder" or looks_like_question(text, lang))
 
 
-def _feeling_in_a_word(key: str, kind: str, said: Gist, facet: str | None) -> bool:
+def _feeling_in_a_word(key: str, kind: str, score: float, said: Gist,
+                       facet: str | None) -> bool:
     """"crap", "so tired", "awful": a feeling said in a word or three, whatever the model
     half-heard (it scores a lone word weakly); never "Nice to meet you, crap". The facet "sad"
-    is left out here: its pattern is loose ("cutting down")."""
-    return (kind in FEELING_WORD_KINDS and len(key.split()) <= FEELING_WORD_MAX
+    is left out here: its pattern is loose ("cutting down"). A feeling word in a few more
+    words counts over a guess the model is unsure of ("feeling really low tonight" is not
+    a craving at 0.38)."""
+    words = len(key.split())
+    if said.feeling is not None and words <= FELT_MAX and score < UNSURE_FELT:
+        return kind in FEELING_WORD_KINDS + ("craving", "lapse")
+    return (kind in FEELING_WORD_KINDS and words <= FEELING_WORD_MAX
             and (said.feeling is not None or facet not in (None, "sad")))
 
 
@@ -108,7 +115,7 @@ def understand(text: str, locale: str = "en") -> Understanding:
     named_facet = _first(lang.facets, key)
     if rule is None and _asks_about(text, topic, kind, lang):
         kind, score, rule = "question", 1.0, f"question.{topic}"
-    elif rule is None and _feeling_in_a_word(key, kind, said, named_facet):
+    elif rule is None and _feeling_in_a_word(key, kind, score, said, named_facet):
         kind, score, rule = "distress", 1.0, "distress.feeling_word"
     facet = named_facet if kind == "distress" else None
     return Understanding(

@@ -50,6 +50,16 @@ OVER = [
     "think about it",
     # an idiom about news (rules_devset_9)
     "my mum's going to have a heart attack when she hears I got into uni",
+    # train_s..w (written blind): a threat that hangs on their own drinking, someone else up
+    # again, cleared, passed, asked to be ready
+    "my brother says if i drink at his wedding he'll kill me. fair enough honestly. lemonade "
+    "it is",
+    "my friend passed out on the sofa after the party last night, she's up now eating toast",
+    "had chest pains last week, went to A&E, full workup, ECG, bloods, all clear",
+    "What do I do if my friend has a seizure? She has epilepsy and we're going camping. Want "
+    "to be ready.",
+    "how do I recognise the DTs? my uncle is stopping drinking next month",
+    "I'm giving away my stuff because I'm moving into the sober house on Monday",
 ]
 
 STILL_NOW = [
@@ -90,6 +100,16 @@ STILL_NOW = [
      "suicide"),
     ("me and the lads are going round to his house tonight to teach him a lesson", "violence"),
     ("ive crushed my sleeping pills into her tea", "violence"),
+    # the same words, now (train_g, train_p, train_u..w)
+    ("dad said if i ever relapsed hed kill me and he wasnt joking. i relapsed. hes on his way "
+     "home", "violence"),
+    ("bf stopped drinking 2 days ago and just collapsed and was jerking for like a minute, he's "
+     "awake now but doesn't know where he is", "withdrawal"),
+    ("What might get in the way of my plan? Only someone finding me before the pills work.",
+     "suicide"),
+    ("Tell my ma I'm sorry if anyone asks. Got my dad's firearm out the safe", "suicide"),
+    ("Wee one found my paracetamol and ate some, don't know how many, maybe 10? she's 3",
+     "overdose"),
 ]
 
 

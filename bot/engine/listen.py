@@ -34,6 +34,7 @@ MOVING_ON = code_template("listen/moving_on")
 MACROS = code_template("listen/macros")  # imported by the listening templates
 WAITING_NOTE = code_template("listen/waiting_note")  # included by the idle replies
 UNSURE, UNSURE_SCORE = "unsure", 0.75  # see _detail
+SENTENCE_WORDS = 4  # where a place or a time is asked, told content is a sentence, not a city
 QUIET_KINDS = ("non_answer", "discord")  # added to nothing when elaborating
 # Kinds whose gist a summary may say back (never distress, a refusal or a harmful entry);
 # sustain talk only where a state keeps it on purpose (`listen: {sustain_talk: accept}`, as
@@ -150,12 +151,13 @@ class Listener:
         its reply and the question again. Anything else: False (the question is asked again,
         with a word on how to answer). Plain content counts only beside buttons and only when
         it tells of something ("my mum came round and we talked about my dad"): typed where a
-        place or a time was asked, it is an attempt at the answer. `within` names the question
+        place or a time was asked, it is an attempt at the answer unless it is a sentence ("my
+        wife is fed up with me" is no city). `within` names the question
         (a state, or the offer to carry on a flow set aside)."""
-        heard = self.hear(text)
+        heard = self._heard_idle(text)
         behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
         if behaviour is None or heard["kind"] == "content" and not (
-                buttons and _tells_of_something(heard)):
+                _tells_of_something(heard) and (buttons or len(text.split()) >= SENTENCE_WORDS)):
             return False
         extra = {"heard": heard, "within": within}
         if behaviour.flow is not None:
@@ -179,6 +181,14 @@ class Listener:
         combined = first if kind in QUIET_KINDS or not first else f"{first}\n{value}"
         await run.accept(state, combined, reply=ELABORATED, extra=extra)
 
+    def _heard_idle(self, text: str) -> dict[str, Any]:
+        """What `text` says, outside a free-text question: a kind the model is unsure of is
+        plain content (`idle_min_score`)."""
+        heard = self.hear(text)
+        kind = self.run.engine.listening.kind_idle(
+            str(heard["kind"]), float(heard.get("score") or 0.0), bool(heard.get("rule")))
+        return heard if kind == heard["kind"] else {**heard, "kind": kind}
+
     async def first_message(self, text: str) -> None:
         """Someone new wrote before anything else: what needs hearing first is heard before
         the welcome ("i relapsed last night and i feel awful" is not met by an introduction)."""
@@ -190,12 +200,8 @@ class Listener:
     async def idle(self, text: str) -> None:
         """A message with no flow running: answered for what it says."""
         run = self.run
-        heard = self.hear(text)
-        kind = run.engine.listening.kind_idle(
-            str(heard["kind"]), float(heard.get("score") or 0.0), bool(heard.get("rule")))
-        if kind != heard["kind"]:
-            heard = {**heard, "kind": kind}
-        behaviour = run.engine.listening.when_idle(kind, _detail(heard))
+        heard = self._heard_idle(text)
+        behaviour = run.engine.listening.when_idle(str(heard["kind"]), _detail(heard))
         extra = {"heard": heard, "after": run.conv.last_flow}
         run.conv.last_flow = None
         if behaviour.reply:

@@ -88,6 +88,26 @@ async def test_why_a_time_zone_is_asked_gets_its_own_answer_and_later_skips(
     assert sam.templates[-1] != "onboarding/ask_timezone"
 
 
+async def test_a_sentence_at_the_time_zone_question_is_heard_and_a_city_is_a_city(
+    core: RecoveryBot,
+) -> None:
+    """"my wife is fed up with me" is no city; "New York" still answers the question."""
+    sam = Person(core)
+    await sam.say("/start")
+    await sam.press("That's okay with me")
+    await sam.say("Sam")
+    await sam.press("Skip")
+    await sam.press("Cutting down")
+    await sam.press("Canada")
+    await sam.say("my wife is fed up with me")
+    assert "couldn't find that time zone" not in sam.text
+    assert "wife" in sam.text
+    await sam.press("Skip")  # says no more: back to the time zone question
+    assert sam.templates[-1] == "onboarding/ask_timezone"
+    await sam.say("New York")
+    assert sam.templates[-1] != "onboarding/ask_timezone"
+
+
 async def test_a_feeling_said_again_is_not_said_back_twice(core: RecoveryBot) -> None:
     """"That sounds really hard. It sounds like you're going through a really hard time." read
     as not listening; a new feeling is still named."""

@@ -69,9 +69,8 @@ async def test_after_cancel_what_they_tell_is_heard_before_the_offer_to_carry_on
     assert ana.templates[0] == "feelings/reflect"
 
 
-async def test_why_a_time_zone_is_asked_gets_its_own_answer_and_later_skips(
-    core: RecoveryBot,
-) -> None:
+async def at_the_time_zone_question(core: RecoveryBot) -> Person:
+    """Someone in Canada (several time zones: the question is asked)."""
     sam = Person(core)
     await sam.say("/start")
     await sam.press("That's okay with me")
@@ -80,6 +79,13 @@ async def test_why_a_time_zone_is_asked_gets_its_own_answer_and_later_skips(
     await sam.press("Cutting down")
     await sam.press("Canada")
     assert sam.templates[-1] == "onboarding/ask_timezone"
+    return sam
+
+
+async def test_why_a_time_zone_is_asked_gets_its_own_answer_and_later_skips(
+    core: RecoveryBot,
+) -> None:
+    sam = await at_the_time_zone_question(core)
     await sam.say("why do you need my time zone")
     assert "check-in comes at the time you pick" in sam.text
     assert sam.templates[-1] == "onboarding/ask_timezone"
@@ -92,13 +98,7 @@ async def test_a_sentence_at_the_time_zone_question_is_heard_and_a_city_is_a_cit
     core: RecoveryBot,
 ) -> None:
     """"my wife is fed up with me" is no city; "New York" still answers the question."""
-    sam = Person(core)
-    await sam.say("/start")
-    await sam.press("That's okay with me")
-    await sam.say("Sam")
-    await sam.press("Skip")
-    await sam.press("Cutting down")
-    await sam.press("Canada")
+    sam = await at_the_time_zone_question(core)
     await sam.say("my wife is fed up with me")
     assert "couldn't find that time zone" not in sam.text
     assert "wife" in sam.text

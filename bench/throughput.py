@@ -361,6 +361,11 @@ async def measure(
     expected = await calibrate(
         calibrator, script, total_rounds, args.quiet_ms / 1000, args.reply_timeout
     )
+    if not any(expected):
+        raise RuntimeError(
+            "the bot answered nothing during calibration. A database an earlier run used "
+            "remembers the update ids it has handled, and the double starts them again at 1: "
+            "give each run a fresh database (the default SQLite file is always fresh)")
     result.replies_per_message = round(sum(expected[args.warmup :]) / args.messages_per_user, 2)
     users = [fake.user(FIRST_USER_ID + n, first_name=f"Person{n}") for n in range(args.users)]
     deadline = time.monotonic() + args.max_seconds

@@ -127,3 +127,21 @@ async def test_a_hard_moment_typed_at_the_time_zone_question_is_heard_first(
     assert sam.templates[-1] == "onboarding/ask_timezone"
     await sam.say("London")
     assert sam.templates[-1] == "onboarding/ask_checkin"
+
+
+async def test_a_reason_or_doubt_typed_at_the_plan_buttons_is_heard(core: RecoveryBot) -> None:
+    """"to be there for them properly" at "shall we dive in?" got "I didn't quite catch which
+    one you meant"; "i can stop any time i want" was read as change talk at 0.89."""
+    sam = Person(core)
+    await onboard(sam)
+    await sam.press("Later")
+    await sam.say("/plan")
+    asked = sam.templates[-1]
+    await sam.say("to be there for them properly")
+    assert sam.templates == ["listen/off_script_change_talk", asked]
+    assert "didn't quite catch" not in sam.text
+    await sam.say("i can stop any time i want")
+    assert sam.templates == ["listen/sustain_talk", asked]
+    assert "you can stop any time you want" in sam.text  # said back in the second person
+    assert understand("I can quit whenever I want", "en").kind == "sustain_talk"
+    assert understand("I want to stop", "en").kind == "change_talk"

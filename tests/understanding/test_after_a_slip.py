@@ -50,3 +50,27 @@ async def test_a_good_day_is_not_celebrated_as_a_milestone(core: RecoveryBot) ->
     await ana.say("30 days sober today")
     assert ana.templates == ["milestone/celebrate"]
     assert "How did you do it" in ana.text or "made the difference" in ana.text
+
+
+async def test_using_is_not_called_a_slip_for_someone_cutting_down(core: RecoveryBot) -> None:
+    """Someone cutting down decides what counts as on track: "had a few too many last night"
+    gets no "one slip doesn't undo..." (that framing presumes the goal is to stop); someone
+    stopping still hears that a slip doesn't wipe out what they've built."""
+    kit = Person(core, "kit")
+    await onboard(kit)  # cutting down
+    await kit.press("Later")
+    await kit.say("had a few too many last night")
+    assert kit.templates[0] == "lapse/ask_what_happened"
+    assert "slip" not in kit.text.lower()
+    assert "you decide what counts as on track" in kit.text
+    lee = Person(core, "lee")
+    await lee.say("/start")
+    await lee.press("That's okay with me")
+    await lee.say("Lee")
+    await lee.press("Skip")
+    await lee.press("Stopping")
+    await lee.press("United Kingdom")
+    await lee.say("8pm")
+    await lee.press("Later")
+    await lee.say("had a few too many last night")
+    assert "you decide what counts as on track" not in lee.text

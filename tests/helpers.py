@@ -56,13 +56,13 @@ class Person:
 
 
 async def onboard(person: Person, *, name: str = "Sam", country: str = "United Kingdom",
-                  checkin: str = "8pm") -> None:
+                  checkin: str = "8pm", pathway: str = "Cutting down") -> None:
     """Walk through onboarding with ordinary answers."""
     await person.say("/start")
     await person.press("That's okay with me")
     await person.say(name)
     await person.say("I want to feel in charge of my drinking again")
-    await person.press("Cutting down")
+    await person.press(pathway)
     if country in person.buttons:
         await person.press(country)
     else:  # a country without a button is typed

@@ -154,7 +154,7 @@ class Listener:
         place or a time was asked, it is an attempt at the answer unless it is a sentence ("my
         wife is fed up with me" is no city). `within` names the question
         (a state, or the offer to carry on a flow set aside)."""
-        heard = self._heard_idle(text)
+        heard = self._heard_unasked(text)
         behaviour = self.run.engine.listening.when_off_script(str(heard["kind"]), _detail(heard))
         if behaviour is None or heard["kind"] == "content" and not (
                 _tells_of_something(heard) and (buttons or len(text.split()) >= SENTENCE_WORDS)):
@@ -181,9 +181,9 @@ class Listener:
         combined = first if kind in QUIET_KINDS or not first else f"{first}\n{value}"
         await run.accept(state, combined, reply=ELABORATED, extra=extra)
 
-    def _heard_idle(self, text: str) -> dict[str, Any]:
-        """What `text` says, outside a free-text question: a kind the model is unsure of is
-        plain content (`idle_min_score`)."""
+    def _heard_unasked(self, text: str) -> dict[str, Any]:
+        """What `text` says where no free-text question was asked (no flow running, or typed
+        beside buttons): a kind the model is unsure of is plain content (`idle_min_score`)."""
         heard = self.hear(text)
         kind = self.run.engine.listening.kind_idle(
             str(heard["kind"]), float(heard.get("score") or 0.0), bool(heard.get("rule")))
@@ -200,7 +200,7 @@ class Listener:
     async def idle(self, text: str) -> None:
         """A message with no flow running: answered for what it says."""
         run = self.run
-        heard = self._heard_idle(text)
+        heard = self._heard_unasked(text)
         behaviour = run.engine.listening.when_idle(str(heard["kind"]), _detail(heard))
         extra = {"heard": heard, "after": run.conv.last_flow}
         run.conv.last_flow = None

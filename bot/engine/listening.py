@@ -61,8 +61,8 @@ class Listening:
     in_flow_min_score: Mapping[str, float] = field(default_factory=dict)
     # Typed words where buttons were offered: kinds answered before the buttons come back.
     off_script: Mapping[str, Behaviour] = field(default_factory=dict)
-    # With no flow running: the same, for kinds whose reply says back what was heard ("it
-    # sounds like part of you is ready for something to change" of "my wife is fed up with me").
+    # With no flow running or beside buttons: the same, for kinds whose reply says back what
+    # was heard ("part of you is ready for something to change" of "my wife is fed up with me").
     idle_min_score: Mapping[str, float] = field(default_factory=dict)
     # The first message of someone new: kinds heard (a reply) before the welcome.
     first_message: Mapping[str, Behaviour] = field(default_factory=dict)
@@ -74,7 +74,8 @@ class Listening:
         return "content"
 
     def kind_idle(self, kind: str, score: float, by_rule: bool) -> str:
-        """`kind`, or "content" when the model is not sure enough of it with no flow running."""
+        """`kind`, or "content" when the model is not sure enough of it where no free-text
+        question was asked (no flow running, or typed beside buttons)."""
         if by_rule or score >= self.idle_min_score.get(kind, 0.0):
             return kind
         return "content"

@@ -298,11 +298,13 @@ class Run:
             if not person.get("onboarded"):
                 # Getting started was set aside (/cancel): what they say now is heard at the
                 # offer to carry on ("talked to my dad today, it was really hard" is listened to).
-                resuming = "onboarding" in self.conv.paused and self.listener.listens()
-                if not resuming and self.listener.listens():
+                listens = self.listener.listens()
+                resuming = listens and "onboarding" in self.conv.paused
+                if listens and not resuming:
                     await self.listener.first_message(text)
                 await self.start_flow("onboarding", prompt=not resuming)
-                if resuming and self.conv.current is not None:
+                frame = self.conv.current
+                if resuming and frame is not None and frame.state == RESUME_STATE:
                     await self.handle_text(text)
             else:
                 await self.listener.idle(text)

@@ -40,27 +40,25 @@ def test_every_fact_is_said_and_every_marker_names_a_fact() -> None:
     assert known <= marked, known - marked
 
 
+async def okay_after(core: RecoveryBot, name: str, crisis: str) -> Person:
+    """Someone in the UK says `crisis`, then taps "I'm okay right now"."""
+    person = Person(core, name)
+    await onboard(person, country="United Kingdom")
+    await person.press("Later")
+    await person.say(crisis)
+    await person.press("I'm okay right now")
+    return person
+
+
 async def test_feeling_okay_after_an_overdose_still_gets_the_advice_to_get_help(
     core: RecoveryBot,
 ) -> None:
-    sam = Person(core)
-    await onboard(sam, country="United Kingdom")
-    await sam.press("Later")
-    await sam.say("ive taken all my tablets and i just want to sleep")
-    await sam.press("I'm okay right now")
+    sam = await okay_after(core, "sam", "ive taken all my tablets and i just want to sleep")
     assert sam.templates == ["safety/crisis_check_back"]
     assert "Even if you feel okay now, please still call 999" in sam.text
     assert "hours to show" in sam.text
-    ana = Person(core, "ana")
-    await onboard(ana, country="United Kingdom")
-    await ana.press("Later")
-    await ana.say("my mate took a load of pills and hes really sleepy")
-    await ana.press("I'm okay right now")
+    ana = await okay_after(core, "ana", "my mate took a load of pills and hes really sleepy")
     assert "Even if they seem okay now, please still call 999 for them" in ana.text
     # Not after a crisis of another kind: no word about tablets to someone who wants to die.
-    jo = Person(core, "jo")
-    await onboard(jo, country="United Kingdom")
-    await jo.press("Later")
-    await jo.say("i want to die")
-    await jo.press("I'm okay right now")
+    jo = await okay_after(core, "jo", "i want to die")
     assert "tablets" not in jo.text

@@ -64,13 +64,7 @@ async def test_using_is_not_called_a_slip_for_someone_cutting_down(core: Recover
     assert "slip" not in kit.text.lower()
     assert "you decide what counts as on track" in kit.text
     lee = Person(core, "lee")
-    await lee.say("/start")
-    await lee.press("That's okay with me")
-    await lee.say("Lee")
-    await lee.press("Skip")
-    await lee.press("Stopping")
-    await lee.press("United Kingdom")
-    await lee.say("8pm")
+    await onboard(lee, name="Lee", pathway="Stopping")
     await lee.press("Later")
     await lee.say("had a few too many last night")
     assert "you decide what counts as on track" not in lee.text

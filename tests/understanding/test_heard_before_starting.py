@@ -12,6 +12,7 @@ from tests.channels.test_console import run_chat
 from tests.handoff.test_handoff_telegram import SAM_ID
 from tests.helpers import Person, onboard
 from tests.understanding.support import person_row
+from tests.understanding.test_off_script_onboarding import at_the_pathway_question
 
 
 async def test_a_painful_first_message_is_heard_before_the_welcome(core: RecoveryBot) -> None:
@@ -71,11 +72,7 @@ async def test_after_cancel_what_they_tell_is_heard_before_the_offer_to_carry_on
 
 async def at_the_time_zone_question(core: RecoveryBot) -> Person:
     """Someone in Canada (several time zones: the question is asked)."""
-    sam = Person(core)
-    await sam.say("/start")
-    await sam.press("That's okay with me")
-    await sam.say("Sam")
-    await sam.press("Skip")
+    sam = await at_the_pathway_question(core)
     await sam.press("Cutting down")
     await sam.press("Canada")
     assert sam.templates[-1] == "onboarding/ask_timezone"
